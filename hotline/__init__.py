@@ -1,0 +1,1 @@
+"""hotline: a multilingual SMS/WhatsApp worker-rights hotline."""
