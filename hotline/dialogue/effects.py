@@ -1,0 +1,48 @@
+"""Effects: what the dialogue decided should happen in the world, carried out by service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class CaseKind(StrEnum):
+    REPORT = "report"
+    CALLBACK = "callback"
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """A photo the worker sent during a report (Twilio ``MediaUrl0`` / ``MediaContentType0``)."""
+
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class FileCase:
+    """File a complaint or callback request and alert organizers.
+
+    ``FileCase(kind=CaseKind.CALLBACK, locale="ko", channel="sms", sender="+12135550100",
+    contact_method="text", contact_number="+12135550100")``
+    """
+
+    kind: CaseKind
+    locale: str
+    channel: str
+    sender: str
+    contact_method: str
+    contact_number: str | None = None
+    industry: str | None = None
+    employer: str | None = None
+    location: str | None = None
+    issues: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    when: str | None = None
+    still_working: bool | None = None
+    name: str | None = None
+    consent: bool = True
+    media: tuple[MediaItem, ...] = ()
+
+
+Effect = FileCase

@@ -1,0 +1,531 @@
+"""``step()``: one inbound in, the next session, the replies and the effects out. No I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import phonenumbers
+
+from hotline.dialogue import flow, messages
+from hotline.dialogue.effects import CaseKind, Effect, FileCase, MediaItem
+from hotline.dialogue.keywords import LANGUAGE_NAME, NAME_CONTEXT, Command, Lexicon, Word
+from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
+from hotline.dialogue.session import MAX_DETAIL_MESSAGES, MAX_MEDIA, Draft, Session
+from hotline.dialogue.steps import StepId
+from hotline.dialogue.topics import TOPICS, Topic
+from hotline.inbound import MAX_BODY, Inbound
+
+#: Longest answer kept for a one-line question (business, place, name).
+MAX_SHORT_ANSWER = 200
+#: Region assumed for phone numbers typed without a country code.
+DEFAULT_REGION = "US"
+
+_NUMBERS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the engine needs to know about this deployment, as plain data."""
+
+    lexicon: Lexicon
+    languages: tuple[str, ...]
+    idle_seconds: int = 2 * 3600
+    report_keep_seconds: int = 72 * 3600
+    center_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one step: the next session, what to answer, what to do."""
+
+    session: Session
+    replies: tuple[Reply, ...]
+    effects: tuple[Effect, ...] = ()
+
+
+def step(session: Session, inbound: Inbound, now: datetime, ctx: Context) -> Outcome:
+    """Advance one sender's conversation by one inbound message."""
+    turn = _Turn(ctx, inbound)
+    stamp = int(now.timestamp())
+    s = session
+    if s.locale not in ctx.languages:
+        s = replace(s, locale=None)
+    if s.updated and stamp - s.updated > ctx.report_keep_seconds:
+        s = Session(locale=s.locale)
+    fresh = not s.updated or stamp - s.updated > ctx.idle_seconds
+    if not fresh and s.step in flow.REPORT_STEPS:
+        s = _collect_media(s, inbound)
+    if s.locale is None:
+        s = turn.first_contact(s)
+    elif fresh:
+        s = turn.returning(s)
+    else:
+        s = turn.handle(s)
+    return Outcome(replace(s, updated=stamp), tuple(turn.replies), tuple(turn.effects))
+
+
+def _collect_media(s: Session, inbound: Inbound) -> Session:
+    if not inbound.media:
+        return s
+    media = (*s.draft.media, *((m.url, m.content_type) for m in inbound.media))
+    return replace(s, draft=replace(s.draft, media=media[:MAX_MEDIA]))
+
+
+def _numbers(text: str) -> list[int]:
+    """Read "1", "1 3", "1,3", "13" (options never go past 9) as option numbers."""
+    found = _NUMBERS.findall(text)
+    if not found or _NUMBERS.sub("", text).strip(" ,.;/&+-#y").strip():
+        return []
+    digits: list[int] = []
+    for chunk in found:
+        digits.extend(int(d) for d in chunk) if len(chunk) > 1 else digits.append(int(chunk))
+    return digits
+
+
+def _one_number(text: str) -> int | None:
+    found = _numbers(text)
+    return found[0] if len(found) == 1 else None
+
+
+class _Turn:
+    """The replies and effects of one step, built up as the message is understood."""
+
+    def __init__(self, ctx: Context, inbound: Inbound) -> None:
+        self.ctx = ctx
+        self.inbound = inbound
+        self.text = inbound.text.strip()
+        self.replies: list[Reply] = []
+        self.effects: list[Effect] = []
+
+    # -- entry points ------------------------------------------------------------------
+
+    def first_contact(self, s: Session) -> Session:
+        from hotline.dialogue.language import detect
+
+        lex = self.ctx.lexicon
+        chosen = lex.language(self.text)
+        if chosen is None and s.step == StepId.LANGUAGE:
+            number = _one_number(self.text)
+            if number and 1 <= number <= len(self.ctx.languages):
+                chosen = self.ctx.languages[number - 1]
+        if chosen is None:
+            guess = detect(self.text)
+            chosen = guess if guess in self.ctx.languages else None
+        if chosen is None:
+            return self.language_menu(replace(s, step=StepId.LANGUAGE, history=()))
+        s = replace(s, locale=chosen, step=StepId.MENU, history=())
+        self.welcome()
+        return self.opening(s)
+
+    def returning(self, s: Session) -> Session:
+        self.welcome()
+        if s.step in flow.REPORT_STEPS and not s.draft.is_empty():
+            s = replace(s, step=s.step, history=())
+            if self.ctx.lexicon.command(self.text) is None:
+                return self.show(s.moved(StepId.RESUME))
+        else:
+            s = replace(s, step=StepId.MENU, history=(), topic=None, part=0, fixing=False)
+        return self.opening(s)
+
+    def opening(self, s: Session) -> Session:
+        """Answer the first message of a conversation: a keyword, a topic, or the menu."""
+        lex = self.ctx.lexicon
+        command = lex.command(self.text)
+        if command is not None:
+            return self.command(s, command)
+        topic = lex.topic_in(self.text, s.locale)
+        if topic is not None:
+            return self.show_topic(s.moved(StepId.TOPIC), topic, 0)
+        if lex.means(Word.REPORT, self.text, s.locale):
+            return self.start_report(s)
+        return self.show(replace(s, step=StepId.MENU))
+
+    def handle(self, s: Session) -> Session:
+        lex = self.ctx.lexicon
+        language = lex.language(self.text)
+        if language is not None and language in self.ctx.languages:
+            return self.switch_language(s, language)
+        command = lex.command(self.text)
+        if command is not None:
+            return self.command(s, command)
+        handler = {
+            StepId.START: self.on_menu,
+            StepId.MENU: self.on_menu,
+            StepId.LANGUAGE: self.on_language,
+            StepId.RIGHTS: self.on_rights,
+            StepId.TOPIC: self.on_topic,
+            StepId.RESUME: self.on_resume,
+            StepId.DETAILS: self.on_details,
+            StepId.CONFIRM: self.on_confirm,
+            StepId.FIX: self.on_fix,
+        }.get(s.step, self.on_question)
+        return handler(s)
+
+    # -- global keywords -------------------------------------------------------------
+
+    def command(self, s: Session, command: Command) -> Session:
+        if command is Command.MENU:
+            return self.show(replace(s, step=StepId.MENU, history=(), fixing=False))
+        if command is Command.BACK:
+            if not s.history:
+                return self.show(replace(s, step=StepId.MENU))
+            previous = s.history[-1]
+            return self.show(replace(s, step=previous, history=s.history[:-1]))
+        if command is Command.HELP:
+            self.say(messages.HELP)
+            return self.show(s)
+        if command is Command.PERSON:
+            return self.show(s.moved(StepId.CALLBACK_CONTACT))
+        return self.language_menu(s.moved(StepId.LANGUAGE))
+
+    def switch_language(self, s: Session, locale: str) -> Session:
+        s = replace(s, locale=locale)
+        if s.step == StepId.LANGUAGE:
+            return self.leave_language_menu(s)
+        return self.show(s)
+
+    # -- step handlers ---------------------------------------------------------------
+
+    def on_menu(self, s: Session) -> Session:
+        lex = self.ctx.lexicon
+        number = _one_number(self.text)
+        if number == 1 or lex.means(Word.RIGHTS, self.text, s.locale):
+            return self.show(s.moved(StepId.RIGHTS))
+        if number == 2 or lex.means(Word.REPORT, self.text, s.locale):
+            return self.start_report(s)
+        if number == 3:
+            return self.show(s.moved(StepId.CALLBACK_CONTACT))
+        if number == 4:
+            return self.language_menu(s.moved(StepId.LANGUAGE))
+        topic = lex.topic_in(self.text, s.locale)
+        if topic is not None:
+            return self.show_topic(s.moved(StepId.TOPIC), topic, 0)
+        return self.show(replace(s, step=StepId.MENU), not_understood=True)
+
+    def on_language(self, s: Session) -> Session:
+        number = _one_number(self.text)
+        if number and 1 <= number <= len(self.ctx.languages):
+            return self.leave_language_menu(replace(s, locale=self.ctx.languages[number - 1]))
+        return self.language_menu(s)
+
+    def leave_language_menu(self, s: Session) -> Session:
+        if s.history:
+            return self.show(replace(s, step=s.history[-1], history=s.history[:-1]))
+        return self.show(replace(s, step=StepId.MENU))
+
+    def on_rights(self, s: Session) -> Session:
+        number = _one_number(self.text)
+        if number is not None and 1 <= number <= len(TOPICS):
+            return self.show_topic(s.moved(StepId.TOPIC), TOPICS[number - 1].id, 0)
+        if number == 0:
+            return self.show(replace(s, step=StepId.MENU, history=()))
+        topic = self.ctx.lexicon.topic_in(self.text, s.locale)
+        if topic is not None:
+            return self.show_topic(s.moved(StepId.TOPIC), topic, 0)
+        return self.show(s, not_understood=True)
+
+    def on_topic(self, s: Session) -> Session:
+        number = _one_number(self.text)
+        current = _topic(s.topic)
+        more = current is not None and s.part + 1 < len(current.parts)
+        if more and (number == 1 or self.ctx.lexicon.means(Word.MORE, self.text, s.locale)):
+            return self.show_topic(s, current.id if current else "", s.part + 1)
+        if number == 2 or (number == 1 and not more):
+            return self.show(replace(s, step=StepId.RIGHTS, topic=None, part=0))
+        if number == 0:
+            return self.show(replace(s, step=StepId.MENU, history=(), topic=None, part=0))
+        topic = self.ctx.lexicon.topic_in(self.text, s.locale)
+        if topic is not None:
+            return self.show_topic(s, topic, 0)
+        return self.show(s, not_understood=True)
+
+    def on_resume(self, s: Session) -> Session:
+        number = _one_number(self.text)
+        if number == 1 and s.history:
+            return self.show(replace(s, step=s.history[-1], history=s.history[:-1]))
+        if number in (1, 2):
+            return self.show(replace(s, step=flow.REPORT_START, history=(), draft=Draft(),
+                                     fixing=False))
+        return self.show(s, not_understood=True)
+
+    def on_question(self, s: Session) -> Session:
+        question = flow.QUESTIONS.get(s.step)
+        if question is None:
+            return self.show(replace(s, step=StepId.MENU, history=()))
+        if question.options:
+            return self.answer_choice(s, question)
+        return self.answer_text(s, question)
+
+    def answer_choice(self, s: Session, question: flow.Question) -> Session:
+        picked = _numbers(self.text)
+        count = len(question.options)
+        if not picked or any(not 1 <= n <= count for n in picked):
+            return self.show(s, not_understood=True, empty=not self.text)
+        if not question.multiple and len(picked) > 1:
+            return self.show(s, not_understood=True)
+        values = [question.options[n - 1].value for n in dict.fromkeys(picked)]
+        value = values[0]
+        draft = s.draft
+        if question.step == StepId.CONSENT:
+            if value == "no":
+                self.say(messages.DELETED)
+                return self.show(Session(locale=s.locale, step=StepId.MENU))
+            return self.advance(s, question.next)
+        if question.multiple:
+            draft = replace(draft, **{question.field: tuple(values)})
+        elif question.field == "still_working":
+            draft = replace(draft, still_working=value == "yes")
+        else:
+            draft = replace(draft, **{question.field: value})
+        if question.field == "contact" and value != "other":
+            draft = replace(draft, contact_number=None)
+        target = question.branches.get(value, question.next)
+        if target in (StepId.CONTACT_NUMBER, StepId.CALLBACK_NUMBER):
+            return self.show(replace(s, draft=draft).moved(target))
+        return self.advance(replace(s, draft=draft), target)
+
+    def answer_text(self, s: Session, question: flow.Question) -> Session:
+        text = self.text
+        if question.field == "contact_number":
+            number = _phone(text)
+            if number is None:
+                return self.show(s, prefix=messages.BAD_NUMBER)
+            return self.advance(replace(s, draft=replace(s.draft, contact_number=number)),
+                                question.next)
+        if not text:
+            if self.inbound.media:
+                self.say(messages.PHOTO_NOTED)
+                return s
+            return self.show(s, empty=True)
+        value: str | None = text[:MAX_SHORT_ANSWER]
+        if question.optional and text == "0":
+            value = None
+        return self.advance(replace(s, draft=replace(s.draft, **{question.field: value})),
+                            question.next)
+
+    def on_details(self, s: Session) -> Session:
+        text = self.text
+        done = text == "1" or self.ctx.lexicon.means(Word.DONE, text, s.locale)
+        if done:
+            return self.advance(s, StepId.WHEN)
+        if not text:
+            if self.inbound.media:
+                self.say(messages.PHOTO_NOTED)
+                return s
+            return self.show(s, empty=True)
+        if len(s.draft.details) >= MAX_DETAIL_MESSAGES:
+            self.say(messages.DETAILS_FULL)
+            return s
+        details = (*s.draft.details, text[:MAX_BODY])
+        self.say(messages.DETAILS_NOTED)
+        return replace(s, draft=replace(s.draft, details=details))
+
+    def on_confirm(self, s: Session) -> Session:
+        number = _one_number(self.text)
+        if number == 1:
+            return self.file_report(s)
+        if number == 2:
+            return self.show(s.moved(StepId.FIX))
+        return self.show(s, not_understood=True)
+
+    def on_fix(self, s: Session) -> Session:
+        number = _one_number(self.text)
+        if number is None or not 1 <= number <= len(flow.FIXABLE):
+            return self.show(s, not_understood=True)
+        target = flow.FIXABLE[number - 1][1]
+        return self.show(replace(s, fixing=True).moved(target))
+
+    # -- moving on -------------------------------------------------------------------
+
+    def start_report(self, s: Session) -> Session:
+        if not s.draft.is_empty():
+            s = replace(s, step=_first_unanswered(s.draft), history=())
+            return self.show(s.moved(StepId.RESUME))
+        return self.show(replace(s, fixing=False).moved(flow.REPORT_START))
+
+    def advance(self, s: Session, target: StepId) -> Session:
+        if target == StepId.SUBMIT_CALLBACK:
+            return self.file_callback(s)
+        if s.fixing and s.step != StepId.ISSUES:
+            target = StepId.CONFIRM
+        if s.fixing and target == StepId.CONFIRM:
+            s = replace(s, fixing=False)
+        return self.show(s.moved(target))
+
+    def file_report(self, s: Session) -> Session:
+        d = s.draft
+        contact = d.contact or "none"
+        self.effects.append(self.case(CaseKind.REPORT, s, contact))
+        if contact == "none":
+            self.say(messages.FILED_NO_CONTACT, needs_ref=True)
+        else:
+            self.say(messages.FILED, needs_ref=True)
+        return Session(locale=s.locale, step=StepId.MENU)
+
+    def file_callback(self, s: Session) -> Session:
+        contact = s.draft.contact or "text"
+        self.effects.append(self.case(CaseKind.CALLBACK, s, contact))
+        self.say(messages.CALLBACK_FILED, needs_ref=True)
+        draft = replace(s.draft, contact=None, contact_number=None)
+        return replace(s, step=StepId.MENU, history=(), draft=draft)
+
+    def case(self, kind: CaseKind, s: Session, contact: str) -> FileCase:
+        d = s.draft
+        number = d.contact_number if contact == "other" else self.inbound.sender
+        if contact == "none":
+            number = None
+        report = kind == CaseKind.REPORT
+        return FileCase(
+            kind=kind,
+            locale=s.locale or "en",
+            channel=str(self.inbound.channel),
+            sender=self.inbound.sender,
+            contact_method=contact,
+            contact_number=number,
+            industry=d.industry if report else None,
+            employer=d.employer if report else None,
+            location=d.location if report else None,
+            issues=d.issues if report else (),
+            details=d.details if report else (),
+            when=d.when if report else None,
+            still_working=d.still_working if report else None,
+            name=d.name if report else None,
+            media=tuple(MediaItem(u, t) for u, t in d.media) if report else (),
+        )
+
+    # -- what the worker sees --------------------------------------------------------
+
+    def say(self, msgid: str, *, needs_ref: bool = False, **params: Param) -> None:
+        self.replies.append(Reply(msgid, params, needs_ref=needs_ref))
+
+    def welcome(self) -> None:
+        if self.ctx.center_phone:
+            self.say(messages.WELCOME_WITH_PHONE, phone=self.ctx.center_phone)
+        else:
+            self.say(messages.WELCOME)
+
+    def language_menu(self, s: Session) -> Session:
+        header = Joined(tuple(Native(messages.LANGUAGE_WORD, loc) for loc in self.ctx.languages),
+                        " / ")
+        options = tuple(Native(LANGUAGE_NAME, loc, NAME_CONTEXT) for loc in self.ctx.languages)
+        self.replies.append(Reply("{languages}", {"languages": header}, options=options,
+                                  every_language=True))
+        return s
+
+    def show_topic(self, s: Session, topic_id: str, part: int) -> Session:
+        topic = _topic(topic_id)
+        if topic is None:
+            return self.show(replace(s, step=StepId.RIGHTS))
+        part = min(part, len(topic.parts) - 1)
+        extra: list[tuple[str, Param]] = []
+        if part + 1 < len(topic.parts):
+            extra.append(("1", Msg(messages.MORE)))
+        extra += [("2", Msg(messages.OTHER_TOPICS)), ("0", Msg(messages.MAIN_MENU))]
+        text: Param = Msg(topic.parts[part])
+        if part == 0 and topic.stamp:
+            text = Joined((text, Msg(topic.stamp)), "\n")
+        self.replies.append(Reply("{text}", {"text": text}, extra=tuple(extra)))
+        return replace(s, step=StepId.TOPIC, topic=str(topic.id), part=part)
+
+    def show(self, s: Session, *, not_understood: bool = False, empty: bool = False,
+             prefix: str | None = None) -> Session:
+        """Ask the question of the step the session is at."""
+        if empty:
+            prefix = messages.EMPTY
+        elif not_understood:
+            prefix = messages.NOT_UNDERSTOOD
+        if s.step == StepId.LANGUAGE:
+            return self.language_menu(s)
+        if s.step == StepId.TOPIC and s.topic:
+            return self.show_topic(s, s.topic, s.part)
+        reply = self.prompt(s)
+        self.replies.append(replace(reply, prefix=prefix) if prefix else reply)
+        return s
+
+    def prompt(self, s: Session) -> Reply:
+        step = s.step
+        if step == StepId.RIGHTS:
+            return Reply(messages.RIGHTS, options=tuple(Msg(t.title) for t in TOPICS),
+                         extra=(("0", Msg(messages.MAIN_MENU)),))
+        if step == StepId.RESUME:
+            return Reply(messages.RESUME, options=tuple(Msg(o.label) for o in flow.RESUME))
+        if step == StepId.CONFIRM:
+            return self.summary(s)
+        if step == StepId.FIX:
+            return Reply(messages.FIX, options=tuple(Msg(label) for label, _ in flow.FIXABLE))
+        question = flow.QUESTIONS.get(step)
+        if question is not None:
+            return Reply(question.prompt, options=tuple(Msg(o.label) for o in question.options))
+        languages = Joined(tuple(Native(messages.LANGUAGE_WORD, loc)
+                                 for loc in self.ctx.languages), " / ")
+        return Reply(messages.MENU, options=(Msg(messages.MENU_RIGHTS), Msg(messages.MENU_REPORT),
+                                             Msg(messages.MENU_CALLBACK), languages))
+
+    def summary(self, s: Session) -> Reply:
+        d = s.draft
+        not_given = Msg(messages.NOT_GIVEN)
+
+        def label(options: tuple[flow.Option, ...], value: str | None) -> Param:
+            return Msg(flow.label_of(options, value)) if value else not_given
+
+        issues: list[Param] = [Msg(flow.label_of(flow.ISSUE_TYPES, i)) for i in d.issues]
+        if d.media:
+            issues.append(Msg(messages.PHOTOS, params=(("count", len(d.media)),)))
+        contact: Param = label(flow.CONTACT_METHODS, d.contact)
+        if d.contact == "other" and d.contact_number:
+            contact = d.contact_number
+        still: Param = not_given
+        if d.still_working is not None:
+            still = label(flow.YES_NO_STILL, "yes" if d.still_working else "no")
+        params: dict[str, Param] = {
+            "industry": label(flow.INDUSTRIES, d.industry),
+            "employer": _clip(d.employer) or not_given,
+            "location": _clip(d.location) or not_given,
+            "issues": Joined(tuple(issues)) if issues else not_given,
+            "when": label(flow.WHEN, d.when),
+            "still": still,
+            "contact": contact,
+            "name": _clip(d.name) or not_given,
+        }
+        return Reply(messages.SUMMARY, params, options=tuple(Msg(o.label) for o in flow.CONFIRM))
+
+
+def _topic(topic_id: str | None) -> Topic | None:
+    for topic in TOPICS:
+        if topic.id == topic_id:
+            return topic
+    return None
+
+
+def _first_unanswered(draft: Draft) -> StepId:
+    """Where a resumed report picks up: the first required question not yet answered."""
+    if draft.industry is None:
+        return StepId.INDUSTRY
+    if not draft.issues:
+        return StepId.ISSUES
+    if draft.when is None:
+        return StepId.WHEN
+    if draft.still_working is None:
+        return StepId.STILL_WORKING
+    if draft.contact is None:
+        return StepId.CONTACT
+    return StepId.CONSENT
+
+
+def _clip(text: str | None, limit: int = 40) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _phone(text: str) -> str | None:
+    """Return a typed phone number as E.164, or None if it isn't a possible one."""
+    try:
+        parsed = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

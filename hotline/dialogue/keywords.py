@@ -1,0 +1,187 @@
+"""Keywords workers can send, as translatable word lists, and the lexicon built from them.
+
+Staff add synonyms by editing the translation of a keyword entry: a comma-separated
+list of words. Global commands are matched in every language at every step.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from hotline.dialogue.text import NP_
+
+
+class Command(StrEnum):
+    MENU = "menu"
+    BACK = "back"
+    HELP = "help"
+    PERSON = "person"
+    LANGUAGE = "language"
+
+
+class Word(StrEnum):
+    """Words that mean something only at certain steps."""
+
+    MORE = "more"
+    DONE = "done"
+    RIGHTS = "rights"
+    REPORT = "report"
+
+
+#: gettext context of every keyword list, so translators see they are lists of words.
+CONTEXT = "keywords"
+#: gettext context of the words that switch to a language: each catalog names itself.
+SELF_CONTEXT = "keywords: this language"
+#: gettext context of a language's own name, shown in the language menu.
+NAME_CONTEXT = "language name"
+
+# TRANSLATORS: comma-separated words that take the worker to the main menu, in any step.
+COMMANDS: Mapping[Command, str] = {
+    # TRANSLATORS: comma-separated words for "main menu". Never STOP, END, CANCEL, QUIT.
+    Command.MENU: NP_("keywords", "MENU, MAIN MENU, START OVER"),
+    # TRANSLATORS: comma-separated words for "go back one question".
+    Command.BACK: NP_("keywords", "BACK, GO BACK, PREVIOUS"),
+    # TRANSLATORS: comma-separated words for "help". Twilio may answer HELP itself.
+    Command.HELP: NP_("keywords", "HELP, ?"),
+    # TRANSLATORS: comma-separated words for "I want to talk to a person".
+    Command.PERSON: NP_("keywords", "PERSON, HUMAN, ORGANIZER, STAFF, AGENT"),
+    # TRANSLATORS: comma-separated words that open the language menu.
+    Command.LANGUAGE: NP_("keywords", "LANGUAGE, LANG"),
+}
+
+WORDS: Mapping[Word, str] = {
+    # TRANSLATORS: comma-separated words for "show me more" while reading a topic.
+    Word.MORE: NP_("keywords", "MORE, NEXT, CONTINUE"),
+    # TRANSLATORS: comma-separated words for "I am done writing".
+    Word.DONE: NP_("keywords", "DONE, FINISHED, READY, THAT'S ALL"),
+    # TRANSLATORS: comma-separated words that open the rights topics from the main menu.
+    Word.RIGHTS: NP_("keywords", "RIGHTS, MY RIGHTS, KNOW YOUR RIGHTS"),
+    # TRANSLATORS: comma-separated words that start a report from the main menu.
+    Word.REPORT: NP_("keywords", "REPORT, COMPLAINT, PROBLEM"),
+}
+
+# TRANSLATORS: comma-separated words that switch the bot to YOUR language
+# (e.g. ESPAÑOL, ESPANOL, SPANISH). Each language lists its own names.
+SELF_NAMES = NP_("keywords: this language", "ENGLISH")
+# TRANSLATORS: the name of YOUR language, written in it (Español, 한국어).
+LANGUAGE_NAME = NP_("language name", "English")
+
+Translate = Callable[[str, str, str], str]
+"""``translate(locale, context, msgid) -> text``: how the lexicon reads catalogs."""
+
+_SPACES = re.compile(r"\s+")
+_EDGE_PUNCTUATION = ".,!¡¿;:'\"()[]{}~-_*#·…。！？"
+
+
+def normalize(text: str) -> str:
+    """Fold case, width, accents and edge punctuation so "Menú!", "MENU" and "menu" match."""
+    text = unicodedata.normalize("NFKC", text)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    text = unicodedata.normalize("NFC", stripped).casefold()
+    text = _SPACES.sub(" ", text).strip()
+    stripped_edges = text.strip(_EDGE_PUNCTUATION + " ")
+    return stripped_edges or text
+
+
+def split_words(listing: str) -> list[str]:
+    """Split a translated keyword list into normalised words."""
+    return [w for w in (normalize(part) for part in listing.split(",")) if w]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every keyword of every enabled language, normalised, ready for exact lookups."""
+
+    commands: Mapping[str, Command]
+    words: Mapping[Word, Mapping[str, frozenset[str]]]
+    languages: Mapping[str, str]
+    topic_words: Mapping[str, tuple[tuple[str, str], ...]]
+
+    def command(self, text: str) -> Command | None:
+        """Return the global command the whole message names, if any."""
+        return self.commands.get(normalize(text))
+
+    def language(self, text: str) -> str | None:
+        """Return the locale the whole message names (ENGLISH, ESPAÑOL, 한국어), if any."""
+        return self.languages.get(normalize(text))
+
+    def means(self, word: Word, text: str, locale: str | None) -> bool:
+        """Tell whether the whole message is one of ``word``'s synonyms."""
+        norm = normalize(text)
+        by_locale = self.words.get(word, {})
+        if locale and norm in by_locale.get(locale, frozenset()):
+            return True
+        return any(norm in words for words in by_locale.values())
+
+    def topic_in(self, text: str, locale: str | None) -> str | None:
+        """Find a rights topic a message mentions ("minimum wage", "최저임금", "propinas")."""
+        norm = normalize(text)
+        padded = f" {norm} "
+        locales = [locale] if locale else []
+        locales += [loc for loc in self.topic_words if loc != locale]
+        for loc in locales:
+            for phrase, topic in self.topic_words.get(loc, ()):
+                if _contains(norm, padded, phrase):
+                    return topic
+        return None
+
+
+def _contains(norm: str, padded: str, phrase: str) -> bool:
+    if any("\uac00" <= c <= "\ud7a3" for c in phrase):
+        return phrase in norm  # Korean attaches particles: 임금을, 임금이
+    return f" {phrase} " in padded or (len(phrase) > 4 and phrase in norm)
+
+
+def build_lexicon(
+    translate: Translate,
+    locales: Iterable[str],
+    topics: Iterable[tuple[str, str]],
+) -> Lexicon:
+    """Read every keyword list from the catalogs of ``locales``.
+
+    ``topics`` pairs a topic id with its keyword-list msgid (context ``keywords``).
+    English source words always work too, so a worker can type MENU in any language.
+    """
+    locales = list(locales)
+    commands: dict[str, Command] = {}
+    for command, msgid in COMMANDS.items():
+        for word in split_words(msgid):
+            commands.setdefault(word, command)
+    for loc in locales:
+        for command, msgid in COMMANDS.items():
+            for word in split_words(translate(loc, CONTEXT, msgid)):
+                commands.setdefault(word, command)
+
+    words: dict[Word, dict[str, frozenset[str]]] = {}
+    for word_id, msgid in WORDS.items():
+        words[word_id] = {
+            loc: frozenset(split_words(translate(loc, CONTEXT, msgid)) + split_words(msgid))
+            for loc in locales
+        }
+
+    languages: dict[str, str] = {}
+    for loc in locales:
+        for word in split_words(translate(loc, SELF_CONTEXT, SELF_NAMES)):
+            languages.setdefault(word, loc)
+        for word in split_words(translate(loc, NAME_CONTEXT, LANGUAGE_NAME)):
+            languages.setdefault(word, loc)
+        languages.setdefault(loc, loc)
+
+    topic_list = list(topics)
+    topic_words: dict[str, tuple[tuple[str, str], ...]] = {}
+    for loc in locales:
+        pairs: list[tuple[str, str]] = []
+        for topic_id, msgid in topic_list:
+            listed = split_words(translate(loc, CONTEXT, msgid))
+            if loc == "en" or not listed:
+                listed = listed or split_words(msgid)
+            pairs.extend((phrase, topic_id) for phrase in listed)
+        # longest phrases first, so "minimum wage" wins over "wage"
+        pairs.sort(key=lambda pair: -len(pair[0]))
+        topic_words[loc] = tuple(pairs)
+    return Lexicon(commands, words, languages, topic_words)

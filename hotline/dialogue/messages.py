@@ -1,0 +1,84 @@
+"""The bot's own words outside the flows and topics: menus, greetings, confirmations."""
+
+from __future__ import annotations
+
+from hotline.dialogue.text import N_
+
+# TRANSLATORS: first message of every conversation. SMS: keep it at most 2 segments.
+# PERSON is the keyword for a person in your language (see the "keywords" entries).
+WELCOME = N_(
+    "Worker rights hotline. This is general information, not legal advice. "
+    "To talk to a person, send PERSON. Emergency? Call 911."
+)
+# TRANSLATORS: like the greeting above, with the center's phone number in {phone}.
+WELCOME_WITH_PHONE = N_(
+    "Worker rights hotline. This is general information, not legal advice. "
+    "To talk to a person, send PERSON or call {phone}. Emergency? Call 911."
+)
+# TRANSLATORS: title of the main menu; numbered options follow on their own lines.
+MENU = N_("Main menu. Reply with a number:")
+MENU_RIGHTS = N_("Know your rights")
+MENU_REPORT = N_("Report a problem at work")
+MENU_CALLBACK = N_("Ask an organizer to contact me")
+# TRANSLATORS: the word "Language" in YOUR language. The menu shows it in every
+# language at once (Language / Idioma / 언어) so a worker in the wrong one finds it.
+LANGUAGE_WORD = N_("Language")
+MAIN_MENU = N_("Main menu")
+# TRANSLATORS: title of the list of rights topics; numbered topics follow.
+RIGHTS = N_("Know your rights. Reply with a number:")
+# TRANSLATORS: navigation under a rights explainer: "1 More".
+MORE = N_("More")
+# TRANSLATORS: navigation under a rights explainer: "2 Other topics".
+OTHER_TOPICS = N_("Other topics")
+# TRANSLATORS: put before a question repeated because the answer didn't fit.
+NOT_UNDERSTOOD = N_("Sorry, I didn't get that. Reply with a number.")
+# TRANSLATORS: put before the phone number question when the number looked wrong.
+BAD_NUMBER = N_("That number doesn't look right. Please send it with the area code.")
+# TRANSLATORS: put before a question when an empty message arrived.
+EMPTY = N_("I got an empty message.")
+# TRANSLATORS: after each message of the worker's story. Keep "1".
+DETAILS_NOTED = N_("Got it. Send more, or send 1 when you are done.")
+# TRANSLATORS: after a photo arrives during a report. Keep "1".
+PHOTO_NOTED = N_("Photo received. Send more, or send 1 when you are done.")
+# TRANSLATORS: the story is long enough to be stored. Keep "1".
+DETAILS_FULL = N_("Thank you, we have enough details. Send 1 to go on.")
+# TRANSLATORS: summary of the report before sending; each {x} is an answer.
+SUMMARY = N_(
+    "Please check your report:\nWork: {industry}\nBusiness: {employer}\nPlace: {location}\n"
+    "Problem: {issues}\nWhen: {when}\nStill there: {still}\nContact: {contact}\nName: {name}"
+)
+# TRANSLATORS: shown in the summary for a question the worker skipped.
+NOT_GIVEN = N_("not given")
+# TRANSLATORS: shown in the summary for the number of photos, after "Problem".
+PHOTOS = N_("photos: {count}")
+# TRANSLATORS: title of the "change something" menu; numbered items follow.
+FIX = N_("What do you want to change?")
+# TRANSLATORS: the case is saved; {ref} is its number, e.g. 4821. SMS, keep it short.
+FILED = N_(
+    "Thank you. Your report is saved. Your case number is {ref}. "
+    "An organizer will review it and contact you."
+)
+# TRANSLATORS: the case is saved but the worker asked not to be contacted.
+FILED_NO_CONTACT = N_(
+    "Thank you. Your report is saved. Your case number is {ref}. "
+    "We will not contact you. Send PERSON any time if you change your mind."
+)
+# TRANSLATORS: a callback request is saved; {ref} is its number.
+CALLBACK_FILED = N_(
+    "Thank you. Your request number is {ref}. An organizer will contact you."
+)
+# TRANSLATORS: saving failed; nothing the worker typed is lost. Keep "1".
+FILE_FAILED = N_(
+    "Sorry, we could not save this right now. Your answers are kept. "
+    "Send 1 to try again in a few minutes."
+)
+# TRANSLATORS: the worker said no to sharing; the report is gone.
+DELETED = N_("OK. Your report was deleted and not shared with anyone.")
+# TRANSLATORS: a worker comes back with a report half done; options follow.
+RESUME = N_("Welcome back. You have a report that is not finished.")
+# TRANSLATORS: answer to HELP. Keep the keywords as they are in your language.
+HELP = N_(
+    "Reply with the number of an option. Any time you can send: MENU for the main menu, "
+    "BACK to go back, PERSON to talk to a person, LANGUAGE to change language. "
+    "Emergency? Call 911."
+)

@@ -1,0 +1,54 @@
+"""Replies as data: a message id and parameters, rendered later in the worker's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A translatable piece inside a reply, e.g. an option label: ``Msg("Restaurant")``."""
+
+    msgid: str
+    context: str | None = None
+    params: tuple[tuple[str, Param], ...] = ()
+
+
+@dataclass(frozen=True)
+class Native:
+    """A piece rendered in a fixed locale, e.g. ``Native("English", "ko")`` → ``한국어``."""
+
+    msgid: str
+    locale: str
+    context: str | None = None
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several pieces joined into one parameter, e.g. the issue types in a summary."""
+
+    parts: tuple[Param, ...]
+    separator: str = ", "
+
+
+Param = str | int | Msg | Native | Joined
+
+@dataclass(frozen=True)
+class Reply:
+    """One outbound message: ``Reply(N_("Your case number is {ref}."), needs_ref=True)``.
+
+    ``prefix`` is a line put above (e.g. "Sorry, I didn't understand"); ``options`` are
+    numbered lines under the text; ``extra`` are lines with a fixed key ("0 Main menu");
+    ``every_language`` marks text that is not in one locale (the language menu);
+    ``needs_ref`` asks the service to fill ``{ref}`` with the reference of the case it
+    has just committed, so no reference is ever shown before it is durable.
+    """
+
+    msgid: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    options: tuple[Param, ...] = ()
+    extra: tuple[tuple[str, Param], ...] = ()
+    prefix: str | None = None
+    every_language: bool = False
+    needs_ref: bool = False

@@ -1,0 +1,132 @@
+"""The conversation state of one sender: small, JSON-serialisable, no English text inside."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from hotline.dialogue.steps import StepId
+
+#: Most messages of free text kept for one report ("what happened"); more are refused.
+MAX_DETAIL_MESSAGES = 20
+#: Most photos attached to one report (Twilio sends at most 10 per message).
+MAX_MEDIA = 20
+#: How many steps BACK can undo.
+MAX_HISTORY = 12
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The answers of a report in progress; empty until the worker starts one."""
+
+    industry: str | None = None
+    employer: str | None = None
+    location: str | None = None
+    issues: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    when: str | None = None
+    still_working: bool | None = None
+    contact: str | None = None
+    contact_number: str | None = None
+    name: str | None = None
+    media: tuple[tuple[str, str], ...] = ()
+
+    def is_empty(self) -> bool:
+        """Tell whether the worker has answered anything yet."""
+        return self == Draft()
+
+
+@dataclass(frozen=True)
+class Session:
+    """Where one sender is in the conversation.
+
+    ``locale`` is None until the language is known; ``updated`` is the epoch second of
+    the last inbound, used for the idle expiry; ``history`` holds steps BACK returns to.
+    """
+
+    locale: str | None = None
+    step: StepId = StepId.START
+    history: tuple[StepId, ...] = ()
+    topic: str | None = None
+    part: int = 0
+    draft: Draft = field(default_factory=Draft)
+    fixing: bool = False
+    updated: int = 0
+
+    def moved(self, step: StepId, *, remember: bool = True) -> Session:
+        """Go to ``step``, remembering the current one for BACK."""
+        history = self.history
+        if remember and self.step not in (step, StepId.START, StepId.LANGUAGE):
+            history = (*history, self.step)[-MAX_HISTORY:]
+        return replace(self, step=step, history=history)
+
+    def to_json(self) -> str:
+        """Serialise compactly: defaults are left out, keys are short."""
+        data: dict[str, Any] = {}
+        for key, value in _short_items(self):
+            data[key] = value
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes | None) -> Session:
+        """Read a session back; anything unreadable starts a fresh conversation."""
+        if not raw:
+            return cls()
+        try:
+            data = json.loads(raw)
+            draft_data = data.get("d", {})
+            draft = Draft(
+                **{
+                    f.name: _tupled(draft_data[key])
+                    for f, key in zip(fields(Draft), _DRAFT_KEYS, strict=True)
+                    if key in draft_data
+                }
+            )
+            return cls(
+                locale=data.get("l"),
+                step=StepId(data.get("s", StepId.START)),
+                history=tuple(StepId(s) for s in data.get("h", ())),
+                topic=data.get("t"),
+                part=int(data.get("p", 0)),
+                draft=draft,
+                fixing=bool(data.get("f", False)),
+                updated=int(data.get("u", 0)),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return cls()
+
+
+_DRAFT_KEYS = ("i", "e", "w", "is", "dt", "wh", "sw", "c", "cn", "n", "m")
+
+
+def _tupled(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tupled(v) for v in value)
+    return value
+
+
+def _short_items(session: Session) -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = []
+    if session.locale:
+        items.append(("l", session.locale))
+    if session.step != StepId.START:
+        items.append(("s", str(session.step)))
+    if session.history:
+        items.append(("h", [str(s) for s in session.history]))
+    if session.topic:
+        items.append(("t", session.topic))
+    if session.part:
+        items.append(("p", session.part))
+    if not session.draft.is_empty():
+        draft = {
+            key: getattr(session.draft, f.name)
+            for f, key in zip(fields(Draft), _DRAFT_KEYS, strict=True)
+            if getattr(session.draft, f.name) not in (None, ())
+        }
+        items.append(("d", draft))
+    if session.fixing:
+        items.append(("f", 1))
+    if session.updated:
+        items.append(("u", session.updated))
+    return items

@@ -1,0 +1,191 @@
+"""Catalogs and rendering: reply data → the exact text a worker receives.
+
+Catalogs are plain gettext: ``locales/<lang>/LC_MESSAGES/messages.po`` edited by staff,
+compiled to ``.mo``. A running process notices a newer ``.mo`` (checked at most every
+few seconds) and reloads it, so ``hotline i18n compile`` takes effect without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import string
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from hotline.dialogue.keywords import Lexicon, build_lexicon
+from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
+from hotline.segments import fold_to_gsm7
+
+log = logging.getLogger(__name__)
+
+#: The gettext domain of every catalog.
+DOMAIN = "messages"
+#: Seconds between checks for a newer compiled catalog.
+RELOAD_CHECK_SECONDS = 2.0
+#: The locale whose msgids are the source text.
+SOURCE_LOCALE = "en"
+
+
+def catalog_path(locales_dir: Path, locale: str, suffix: str = ".po") -> Path:
+    """Return where a locale's catalog lives: ``locales/<lang>/LC_MESSAGES/messages.po``."""
+    return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def compile_catalog(po_path: Path, mo_path: Path | None = None) -> Path:
+    """Compile one ``.po`` file to ``.mo`` (fuzzy entries are left out, as gettext does)."""
+    mo_path = mo_path or po_path.with_suffix(".mo")
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=po_path.parent.parent.name)
+    tmp = mo_path.with_suffix(".mo.tmp")
+    with tmp.open("wb") as fh:
+        write_mo(fh, catalog)
+    os.replace(tmp, mo_path)  # atomic, so a running process never reads half a file
+    return mo_path
+
+
+@dataclass
+class _Loaded:
+    translations: NullTranslations
+    mtime: float
+
+
+class Catalogs:
+    """The translations of every enabled locale, reloaded when their ``.mo`` changes."""
+
+    def __init__(self, locales_dir: Path, languages: Iterable[str]) -> None:
+        self.locales_dir = Path(locales_dir)
+        self.languages = tuple(languages)
+        self._loaded: dict[str, _Loaded] = {}
+        self._lexicon: Lexicon | None = None
+        self._lexicon_topics: tuple[tuple[str, str], ...] = ()
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        for locale in self.languages:
+            self._load(locale)
+
+    # -- loading ---------------------------------------------------------------------
+
+    def _load(self, locale: str) -> _Loaded:
+        mo = catalog_path(self.locales_dir, locale, ".mo")
+        po = catalog_path(self.locales_dir, locale, ".po")
+        translations: NullTranslations
+        mtime = 0.0
+        if mo.exists():
+            mtime = mo.stat().st_mtime
+            with mo.open("rb") as fh:
+                translations = Translations(fh, domain=DOMAIN)
+        elif po.exists():
+            log.warning("catalog %s is not compiled; reading the .po directly", locale)
+            buffer = BytesIO()
+            with po.open("rb") as fh:
+                write_mo(buffer, read_po(fh, locale=locale))
+            buffer.seek(0)
+            translations = Translations(buffer, domain=DOMAIN)
+            mtime = po.stat().st_mtime
+        else:
+            if locale != SOURCE_LOCALE:
+                log.warning("no catalog for enabled language %s", locale)
+            translations = NullTranslations()
+        loaded = _Loaded(translations, mtime)
+        self._loaded[locale] = loaded
+        return loaded
+
+    def reload_if_changed(self) -> bool:
+        """Reload catalogs whose compiled file changed; return whether any did."""
+        now = time.monotonic()
+        if now - self._checked < RELOAD_CHECK_SECONDS:
+            return False
+        self._checked = now
+        changed = False
+        with self._lock:
+            for locale in self.languages:
+                mo = catalog_path(self.locales_dir, locale, ".mo")
+                mtime = mo.stat().st_mtime if mo.exists() else 0.0
+                if mtime and mtime != self._loaded[locale].mtime:
+                    self._load(locale)
+                    changed = True
+            if changed:
+                self._lexicon = None
+        if changed:
+            log.info("catalogs reloaded")
+        return changed
+
+    # -- lookups ---------------------------------------------------------------------
+
+    def translate(self, locale: str, context: str | None, msgid: str) -> str:
+        """Return the translation, or the English source if the catalog lacks it."""
+        loaded = self._loaded.get(locale) or self._load(locale)
+        if context:
+            return loaded.translations.pgettext(context, msgid)
+        return loaded.translations.gettext(msgid)
+
+    def lexicon(self, topics: Iterable[tuple[str, str]]) -> Lexicon:
+        """Return the keyword tables, built once per catalog version."""
+        topics = tuple(topics)
+        if self._lexicon is None or topics != self._lexicon_topics:
+            self._lexicon = build_lexicon(self.translate, self.languages, topics)
+            self._lexicon_topics = topics
+        return self._lexicon
+
+    # -- rendering -------------------------------------------------------------------
+
+    def render(self, reply: Reply, locale: str, *, fold_accents: bool = False) -> str:
+        """Render a reply as the text one SMS/WhatsApp message carries."""
+        text = self._format(locale, None, reply.msgid, reply.params)
+        lines = [text] if text else []
+        if reply.prefix:
+            lines.insert(0, self.translate(locale, None, reply.prefix))
+        for number, option in enumerate(reply.options, start=1):
+            lines.append(f"{number} {self._param(locale, option)}")
+        for key, option in reply.extra:
+            lines.append(f"{key} {self._param(locale, option)}")
+        rendered = "\n".join(lines)
+        if fold_accents:
+            rendered = fold_to_gsm7(rendered) or rendered
+        return rendered
+
+    def _format(self, locale: str, context: str | None, msgid: str,
+                params: Mapping[str, Param]) -> str:
+        text = self.translate(locale, context, msgid)
+        if not params and "{" not in text:
+            return text
+        values = {key: self._param(locale, value) for key, value in params.items()}
+        try:
+            return _FORMATTER.vformat(text, (), values)
+        except (KeyError, IndexError, ValueError):
+            # a translation with broken placeholders must not silence the bot
+            log.error("bad placeholders in %s translation of %r", locale, msgid[:40])
+        try:
+            return _FORMATTER.vformat(msgid, (), values)
+        except (KeyError, IndexError, ValueError):
+            return msgid
+
+    def _param(self, locale: str, value: Param) -> str:
+        if isinstance(value, Msg):
+            return self._format(locale, value.context, value.msgid, dict(value.params))
+        if isinstance(value, Native):
+            return self.translate(value.locale, value.context, value.msgid)
+        if isinstance(value, Joined):
+            return value.separator.join(self._param(locale, part) for part in value.parts)
+        return str(value)
+
+
+class _LiteralFormatter(string.Formatter):
+    """str.format that treats values as plain text (no attribute or index lookups)."""
+
+    def get_field(self, field_name: str, args: object, kwargs: Mapping[str, object]) -> object:
+        if not field_name.isidentifier():
+            raise KeyError(field_name)
+        return kwargs[field_name], field_name
+
+
+_FORMATTER = _LiteralFormatter()

@@ -1,0 +1,155 @@
+"""Count the SMS segments a text costs, and fold it to GSM-7 where that is cheap and safe.
+
+Pure arithmetic: no I/O, no globals that change. Encoding and segment sizes follow
+3GPP TS 23.038 (GSM 03.38) and the concatenated-SMS user data header of TS 23.040:
+
+- GSM-7 if every character is in the basic table or the extension table (an extension
+  character is sent as ESC + char, so it costs 2 septets); otherwise UCS-2, which is
+  UTF-16 on the wire (a character outside the BMP, such as most emoji, costs 2 code units).
+- One SMS holds 160 septets or 70 code units. A multipart message loses room to its
+  header: 153 septets or 67 code units per segment.
+- A segment boundary never falls inside an escape sequence or a surrogate pair; the whole
+  character moves to the next segment, leaving one unit of the previous one unused.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Encoding(StrEnum):
+    """Name the alphabet an SMS is sent in, as carriers and Twilio spell it."""
+
+    GSM7 = "GSM-7"
+    UCS2 = "UCS-2"
+
+
+# GSM 03.38 basic character set, row by row from 0x00 to 0x7F. 0x1B is the escape to the
+# extension table and is not a character; 0x09 is the capital Ç, as 3GPP TS 23.038 and
+# Twilio have it (some older mapping tables put a small ç there).
+_GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅå"
+    "Δ_ΦΓΛΩΠΨΣΘΞÆæßÉ"
+    " !\"#¤%&'()*+,-./"
+    "0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNO"
+    "PQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmno"
+    "pqrstuvwxyzäöñüà"
+)
+
+# GSM 03.38 extension table: each is sent as ESC + char, 2 septets.
+_GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+
+_GSM7_SINGLE = 160
+_GSM7_MULTI = 153
+_UCS2_SINGLE = 70
+_UCS2_MULTI = 67
+
+# Characters with a close GSM-7 look-alike. Accented letters that are already GSM-7 (é, ñ,
+# ü, à, ...) are never looked up here; other accents are also stripped by _strip_accents.
+# fmt: off
+_FOLDS = {
+    "á": "a", "í": "i", "ó": "o", "ú": "u",
+    "Á": "A", "Í": "I", "Ó": "O", "Ú": "U",
+    "â": "a", "ê": "e", "î": "i", "ô": "o", "û": "u",
+    "ã": "a", "õ": "o",
+    "ç": "Ç",
+    "ï": "i", "ë": "e",
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "´": "'", "`": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "…": "...",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "·": "-", "•": "-",
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Describe what a text costs as SMS: its alphabet, its length in units, its segments."""
+
+    encoding: Encoding
+    units: int
+    count: int
+
+    @property
+    def per_segment(self) -> int:
+        """Return how many units each segment of this message holds."""
+        if self.encoding is Encoding.GSM7:
+            return _GSM7_SINGLE if self.count == 1 else _GSM7_MULTI
+        return _UCS2_SINGLE if self.count == 1 else _UCS2_MULTI
+
+
+def measure(text: str) -> Segments:
+    """Measure text as an SMS so callers can warn before a reply costs several segments."""
+    if is_gsm7(text):
+        encoding, single, multi = Encoding.GSM7, _GSM7_SINGLE, _GSM7_MULTI
+        sizes = [2 if char in _GSM7_EXTENSION else 1 for char in text]
+    else:
+        encoding, single, multi = Encoding.UCS2, _UCS2_SINGLE, _UCS2_MULTI
+        sizes = [2 if ord(char) > 0xFFFF else 1 for char in text]
+    units = sum(sizes)
+    if units <= single:
+        return Segments(encoding, units, 1)
+    return Segments(encoding, units, _pack(sizes, multi))
+
+
+def _pack(sizes: list[int], capacity: int) -> int:
+    """Return how many segments hold these character sizes when no character may straddle two."""
+    count, free = 1, capacity
+    for size in sizes:
+        if size > free:
+            count, free = count + 1, capacity
+        free -= size
+    return count
+
+
+def is_gsm7(text: str) -> bool:
+    """Tell whether text can go out in GSM-7, the cheap 160-character alphabet."""
+    return all(char in _GSM7_BASIC or char in _GSM7_EXTENSION for char in text)
+
+
+def non_gsm_chars(text: str) -> list[str]:
+    """List the distinct characters that force UCS-2, first seen first, so staff can fix them."""
+    return list(
+        dict.fromkeys(
+            char for char in text if char not in _GSM7_BASIC and char not in _GSM7_EXTENSION
+        )
+    )
+
+
+def fold_to_gsm7(text: str) -> str | None:
+    """Fold look-alike characters to GSM-7 so a Spanish SMS costs 160 chars a segment, not 70.
+
+    Dropping accents that GSM-7 lacks (á→a, ’→') keeps replies readable and cheap; letters
+    GSM-7 already has (é, ñ, ü, ¿, ¡) stay. Return None when something would remain that
+    has no GSM-7 look-alike (Korean, emoji): then the text must go out as UCS-2 unchanged.
+    Only SMS uses this; WhatsApp keeps the original text.
+    """
+    # Compose first so an accent typed as a separate combining mark (e + U+0301) is seen
+    # as é, which GSM-7 has.
+    folded = "".join(_fold_char(char) for char in unicodedata.normalize("NFC", text))
+    return folded if is_gsm7(folded) else None
+
+
+def _fold_char(char: str) -> str:
+    """Return char's GSM-7 look-alike, or char itself when it has none."""
+    if char in _GSM7_BASIC or char in _GSM7_EXTENSION:
+        return char
+    if char in _FOLDS:
+        return _FOLDS[char]
+    return _strip_accents(char)
+
+
+def _strip_accents(char: str) -> str:
+    """Return a Latin letter without its diacritics (ā→a, Ê→E), when that makes it GSM-7."""
+    bare = "".join(
+        part
+        for part in unicodedata.normalize("NFD", char)
+        if not unicodedata.combining(part)
+    )
+    return bare if bare and is_gsm7(bare) else char

@@ -1,0 +1,132 @@
+"""Redis: sessions, language choices, duplicate detection and the per-sender lock.
+
+Keys carry the HMAC of the sender, never the number; values are encrypted, because a
+session holds the worker's unfinished report.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+import redis
+
+from hotline.crypto import Crypto
+from hotline.dialogue.session import Session
+
+#: How long a processed MessageSid is remembered with the reply we gave (Twilio retries
+#: within seconds; a day covers reconciliation runs too).
+DEDUPE_SECONDS = 24 * 3600
+#: How long one sender's lock lives if its holder dies.
+LOCK_SECONDS = 10
+#: How long a second message from the same sender waits for the first to finish.
+LOCK_WAIT_SECONDS = 3.0
+
+
+class Busy(RuntimeError):
+    """Another message from the same sender is still being handled."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What one load brings back: the session and, for a duplicate, the earlier reply."""
+
+    session: Session
+    earlier_reply: bytes | None
+
+
+class SessionStore:
+    """Load and save conversations of senders, one sender at a time."""
+
+    def __init__(self, conn: redis.Redis, crypto: Crypto, *, prefix: str = "hl:",
+                 idle_seconds: int = 7200, report_keep_seconds: int = 72 * 3600,
+                 language_keep_seconds: int = 365 * 86400) -> None:
+        self.conn = conn
+        self.crypto = crypto
+        self.prefix = prefix
+        self.idle_seconds = idle_seconds
+        self.report_keep_seconds = report_keep_seconds
+        self.language_keep_seconds = language_keep_seconds
+
+    # -- keys -------------------------------------------------------------------------
+
+    def _keys(self, sender: str) -> tuple[str, str, str]:
+        who = self.crypto.sender_id(sender)
+        return (f"{self.prefix}s:{who}", f"{self.prefix}l:{who}", f"{self.prefix}k:{who}")
+
+    def _dedupe_key(self, sid: str) -> str:
+        return f"{self.prefix}m:{sid}"
+
+    # -- lock -------------------------------------------------------------------------
+
+    def lock(self, sender: str, wait: float = LOCK_WAIT_SECONDS) -> str:
+        """Take the sender's lock, waiting briefly; return the token that releases it."""
+        key = self._keys(sender)[2]
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + wait
+        while True:
+            if self.conn.set(key, token, nx=True, ex=LOCK_SECONDS):
+                return token
+            if time.monotonic() >= deadline:
+                raise Busy("sender is busy")
+            time.sleep(0.02)
+
+    def unlock(self, sender: str, token: str) -> None:
+        """Release the lock only if we still hold it."""
+        self.conn.eval(_UNLOCK, 1, self._keys(sender)[2], token)
+
+    # -- load / save ------------------------------------------------------------------
+
+    def load(self, sender: str, sid: str) -> Loaded:
+        """Return the session and any reply already given to this MessageSid."""
+        state_key, language_key, _ = self._keys(sender)
+        raw_state, raw_language, earlier = self.conn.mget(state_key, language_key,
+                                                          self._dedupe_key(sid))
+        if earlier is not None:
+            earlier = self._open(earlier)
+        session = Session()
+        if raw_state is not None:
+            opened = self._open(raw_state)
+            session = Session.from_json(opened) if opened else Session()
+        if session.locale is None and raw_language:
+            from dataclasses import replace
+
+            session = replace(session, locale=raw_language.decode())
+        return Loaded(session, earlier)
+
+    def save(self, sender: str, sid: str, session: Session, reply: bytes,
+             lock_token: str | None = None) -> None:
+        """Store the session, the language and the reply to ``sid``, and unlock, at once."""
+        state_key, language_key, lock_key = self._keys(sender)
+        keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.set(state_key, self._seal(session.to_json().encode()), ex=keep)
+        if session.locale:
+            pipe.set(language_key, session.locale, ex=self.language_keep_seconds)
+        pipe.set(self._dedupe_key(sid), self._seal(reply), ex=DEDUPE_SECONDS)
+        if lock_token:
+            pipe.eval(_UNLOCK, 1, lock_key, lock_token)
+        pipe.execute()
+
+    def forget(self, sender: str) -> None:
+        """Delete everything kept about a sender (erasure)."""
+        self.conn.delete(*self._keys(sender))
+
+    def _seal(self, data: bytes) -> bytes:
+        token = self.crypto.encrypt(data.decode())
+        assert token is not None
+        return token
+
+    def _open(self, data: bytes) -> bytes | None:
+        try:
+            text = self.crypto.decrypt(data)
+        except ValueError:
+            return None
+        return text.encode() if text is not None else None
+
+
+_UNLOCK = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
