@@ -11,12 +11,16 @@ import sys
 import uuid
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hotline import config
 from hotline.i18n import catalog_path, compile_catalog
 from hotline.segments import measure
+
+if TYPE_CHECKING:
+    from hotline.cases import CaseStore
 
 #: Keywords pybabel extracts besides its defaults (``_``, ``N_``, ``pgettext``…).
 EXTRACT_KEYWORDS = ("NP_:1c,2",)
@@ -176,7 +180,7 @@ def cases() -> None:
     """Read filed cases (decrypted, for staff)."""
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> CaseStore:
     from hotline.cases import CaseStore, make_engine
     from hotline.crypto import Crypto
 

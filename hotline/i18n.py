@@ -125,8 +125,8 @@ class Catalogs:
         """Return the translation, or the English source if the catalog lacks it."""
         loaded = self._loaded.get(locale) or self._load(locale)
         if context:
-            return loaded.translations.pgettext(context, msgid)
-        return loaded.translations.gettext(msgid)
+            return str(loaded.translations.pgettext(context, msgid))
+        return str(loaded.translations.gettext(msgid))
 
     def lexicon(self, topics: Iterable[tuple[str, str]]) -> Lexicon:
         """Return the keyword tables, built once per catalog version."""

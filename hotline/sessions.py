@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
@@ -81,8 +82,8 @@ class SessionStore:
     def load(self, sender: str, sid: str) -> Loaded:
         """Return the session and any reply already given to this MessageSid."""
         state_key, language_key, _ = self._keys(sender)
-        raw_state, raw_language, earlier = self.conn.mget(state_key, language_key,
-                                                          self._dedupe_key(sid))
+        values: list[Any] = self.conn.mget(state_key, language_key, self._dedupe_key(sid))
+        raw_state, raw_language, earlier = values
         if earlier is not None:
             earlier = self._open(earlier)
         session = Session()

@@ -44,12 +44,15 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if (request.content_length or 0) > MAX_CONTENT_LENGTH:
+            abort(413)
         signature = request.headers.get("X-Twilio-Signature", "")
         validator = RequestValidator(get_service().settings.twilio_auth_token)
         valid = False
         if signature:
+            form = request.form  # raises 413 itself for an unannounced oversized body
             try:
-                valid = validator.validate(public_url(), request.form, signature)
+                valid = validator.validate(public_url(), form, signature)
             except Exception:  # noqa: BLE001 - a malformed request is simply not valid
                 valid = False
         if not valid:

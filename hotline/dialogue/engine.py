@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import phonenumbers
 
@@ -274,11 +275,11 @@ class _Turn:
                 return self.show(Session(locale=s.locale, step=StepId.MENU))
             return self.advance(s, question.next)
         if question.multiple:
-            draft = replace(draft, **{question.field: tuple(values)})
+            draft = _answered(draft, question.field, tuple(values))
         elif question.field == "still_working":
             draft = replace(draft, still_working=value == "yes")
         else:
-            draft = replace(draft, **{question.field: value})
+            draft = _answered(draft, question.field, value)
         if question.field == "contact" and value != "other":
             draft = replace(draft, contact_number=None)
         target = question.branches.get(value, question.next)
@@ -302,7 +303,7 @@ class _Turn:
         value: str | None = text[:MAX_SHORT_ANSWER]
         if question.optional and text == "0":
             value = None
-        return self.advance(replace(s, draft=replace(s.draft, **{question.field: value})),
+        return self.advance(replace(s, draft=_answered(s.draft, question.field, value)),
                             question.next)
 
     def on_details(self, s: Session) -> Session:
@@ -365,7 +366,7 @@ class _Turn:
         return Session(locale=s.locale, step=StepId.MENU)
 
     def file_callback(self, s: Session) -> Session:
-        contact = s.draft.contact or "text"
+        contact = s.draft.contact or ("other" if s.draft.contact_number else "text")
         self.effects.append(self.case(CaseKind.CALLBACK, s, contact))
         self.say(messages.CALLBACK_FILED, needs_ref=True)
         draft = replace(s.draft, contact=None, contact_number=None)
@@ -490,6 +491,12 @@ class _Turn:
             "name": _clip(d.name) or not_given,
         }
         return Reply(messages.SUMMARY, params, options=tuple(Msg(o.label) for o in flow.CONFIRM))
+
+
+def _answered(draft: Draft, field_name: str, value: Any) -> Draft:
+    """Store one answer in the draft field a question names."""
+    changes: dict[str, Any] = {field_name: value}
+    return replace(draft, **changes)
 
 
 def _topic(topic_id: str | None) -> Topic | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from hotline.dialogue.steps import StepId
@@ -34,7 +35,8 @@ class Question:
     options: tuple[Option, ...] = ()
     multiple: bool = False
     optional: bool = False
-    branches: Mapping[str, StepId] = field(default_factory=lambda: MappingProxyType({}))
+    branches: Mapping[str, StepId] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}))
 
 
 INDUSTRIES = (

@@ -189,7 +189,8 @@ TOPICS: tuple[Topic, ...] = (
         id=TopicId.UNPAID_WAGES,
         # TRANSLATORS: comma-separated words that open this topic (add your language's
         # everyday words, with and without accents).
-        keywords=NP_("keywords", "unpaid, not paid, didnt pay, didn't pay, wage theft, final pay, paycheck, no pay"),
+        keywords=NP_("keywords", "unpaid, not paid, didnt pay, didn't pay, wage theft, "
+                               "final pay, paycheck, no pay"),
         # TRANSLATORS: source line under the first part of this topic. Keep it short.
         stamp=N_('Source: CA Labor Code 201-204. As of Feb 2026.'),
         # TRANSLATORS: Menu label, at most 22 characters. Topic: unpaid wages, wage theft.
@@ -387,7 +388,8 @@ TOPICS: tuple[Topic, ...] = (
         id=TopicId.RETALIATION,
         # TRANSLATORS: comma-separated words that open this topic (add your language's
         # everyday words, with and without accents).
-        keywords=NP_("keywords", 'fired, retaliation, immigration, papers, undocumented, ice, threat, threatened'),
+        keywords=NP_("keywords", "fired, retaliation, immigration, papers, undocumented, ice, "
+                               "threat, threatened"),
         # TRANSLATORS: source line under the first part of this topic. Keep it short.
         stamp=N_('Source: CA Labor Code 98.6, 1019, 1171.5. As of Feb 2026.'),
         # TRANSLATORS: Menu label, at most 22 characters. Topic: retaliation (being punished

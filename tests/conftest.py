@@ -1,0 +1,186 @@
+"""Real services for every test: Redis (embedded or the machine's) and SQL (SQLite or
+PostgreSQL), each test in its own key prefix, queue and schema, cleaned up after.
+
+Point the suite at outside services with HOTLINE_TEST_REDIS_URL and
+HOTLINE_TEST_DATABASE_URL (see .ci/run); without them it embeds its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis as redis_py
+from sqlalchemy import create_engine, text
+from twilio.request_validator import RequestValidator
+
+from hotline import redis as redis_factory
+from hotline.config import PACKAGE_ROOT
+from hotline.i18n import compile_catalog
+
+AUTH_TOKEN = "test-auth-token"
+PUBLIC_BASE = "https://hotline.test"
+WEBHOOK = "/twilio/messages"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The Redis the suite talks to: HOTLINE_TEST_REDIS_URL, or an embedded server."""
+    url = os.environ.get("HOTLINE_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    var = Path(tempfile.mkdtemp(prefix="hlr"))
+    conn = redis_factory.connect(None, var)
+    conn.close()
+    yield redis_factory.embedded_url(var)
+    redis_factory.stop_embedded(var)
+    shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A compiled copy of the real catalogs (the checkout's .mo files are not tracked)."""
+    locales = tmp_path_factory.mktemp("locales")
+    shutil.copytree(PACKAGE_ROOT / "locales", locales, dirs_exist_ok=True)
+    for po in locales.glob("*/LC_MESSAGES/messages.po"):
+        compile_catalog(po)
+    return locales
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh database per test: a PostgreSQL schema, or a SQLite file."""
+    base = os.environ.get("HOTLINE_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'hotline.db'}"
+        return
+    schema = f"hltest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A unique name for this test's Redis keys and RQ queue."""
+    return f"hltest-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def redis_conn(redis_url: str, namespace: str) -> Iterator[redis_py.Redis]:
+    """A connection that deletes this test's keys (and only them) afterwards."""
+    conn = redis_py.Redis.from_url(redis_url)
+    yield conn
+    for key in conn.scan_iter(match=f"{namespace}:*", count=500):
+        conn.delete(key)
+    from rq import Queue
+
+    Queue(namespace, connection=conn).delete(delete_jobs=True)
+    for key in conn.scan_iter(match=f"rq:*{namespace}*", count=500):
+        conn.delete(key)
+    conn.close()
+
+
+@pytest.fixture
+def overrides(tmp_path: Path, redis_url: str, database_url: str, namespace: str,
+              compiled_locales: Path, redis_conn: redis_py.Redis) -> dict[str, Any]:
+    """Settings for one test's hotline, isolated from every other test."""
+    return {
+        "var_dir": str(tmp_path / "var"),
+        "redis_url": redis_url,
+        "redis_prefix": f"{namespace}:",
+        "database_url": database_url,
+        "alerts_queue": namespace,
+        "secret_key": "test-secret-key",
+        "twilio_auth_token": AUTH_TOKEN,
+        "public_base_url": PUBLIC_BASE,
+        "locales_dir": str(compiled_locales),
+        "redis_timeout": 2.0,
+    }
+
+
+@pytest.fixture
+def settings(overrides: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from hotline import config
+
+    return config.load(environ={}, **overrides)
+
+
+@pytest.fixture
+def app(overrides: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from hotline.app import create_app
+
+    app = create_app(overrides)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["hotline"].cases.engine.dispose()
+    app.extensions["hotline"].conn.close()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    """Compute X-Twilio-Signature as Twilio does."""
+    return RequestValidator(token).compute_signature(url, form)
+
+
+class Phone:
+    """A pretend worker's phone that texts the webhook with signed requests."""
+
+    def __init__(self, client: Any, number: str = "+12135550123", *,
+                 whatsapp: bool = False) -> None:
+        self.client = client
+        self.number = number
+        self.whatsapp = whatsapp
+        self.count = 0
+
+    def form(self, body: str, media: tuple[tuple[str, str], ...] = (),
+             sid: str | None = None) -> dict[str, str]:
+        self.count += 1
+        prefix = "whatsapp:" if self.whatsapp else ""
+        form = {
+            "MessageSid": sid or f"SM{uuid.uuid4().hex}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": f"{prefix}{self.number}",
+            "To": f"{prefix}+12135550000",
+            "Body": body,
+            "NumMedia": str(len(media)),
+        }
+        for i, (url, content_type) in enumerate(media):
+            form[f"MediaUrl{i}"] = url
+            form[f"MediaContentType{i}"] = content_type
+        return form
+
+    def post(self, form: dict[str, str], signature: str | None = None) -> Any:
+        headers = {"X-Twilio-Signature": signature or sign(PUBLIC_BASE + WEBHOOK, form)}
+        return self.client.post(WEBHOOK, data=form, headers=headers)
+
+    def send(self, body: str, media: tuple[tuple[str, str], ...] = ()) -> list[str]:
+        """Text the hotline; return the bodies of the reply messages."""
+        response = self.post(self.form(body, media))
+        assert response.status_code == 200, response.data
+        return replies_of(response.data)
+
+
+def replies_of(xml: bytes) -> list[str]:
+    """Read the <Message> bodies out of a TwiML response."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(xml)
+    assert root.tag == "Response"
+    return [el.text or "" for el in root.iter("Message")]

@@ -1,0 +1,85 @@
+"""Sessions in a real Redis: pseudonymous keys, sealed values, expiry, one sender at a time."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from hotline.crypto import Crypto
+from hotline.dialogue.session import Draft, Session
+from hotline.dialogue.steps import StepId
+from hotline.sessions import Busy, SessionStore
+
+NUMBER = "+12135550100"
+
+
+@pytest.fixture
+def store(redis_conn, namespace) -> SessionStore:  # type: ignore[no-untyped-def]
+    return SessionStore(redis_conn, Crypto("k"), prefix=f"{namespace}:", idle_seconds=7200,
+                        report_keep_seconds=3 * 86400, language_keep_seconds=365 * 86400)
+
+
+def test_a_saved_session_loads_back(store: SessionStore) -> None:
+    session = Session(locale="ko", step=StepId.EMPLOYER, draft=Draft(industry="garment"),
+                      updated=123)
+    store.save(NUMBER, "SM1", session, b'["reply"]')
+    loaded = store.load(NUMBER, "SM2")
+    assert loaded.session == session and loaded.earlier_reply is None
+
+
+def test_keys_and_values_never_contain_the_number_or_the_words(store: SessionStore, redis_conn,  # type: ignore[no-untyped-def]
+                                                              namespace: str) -> None:
+    session = Session(locale="es", step=StepId.DETAILS,
+                      draft=Draft(employer="Taqueria Sol", details=("no me pagan",)))
+    store.save(NUMBER, "SM1", session, b"Negocio: Taqueria Sol")
+    keys = list(redis_conn.scan_iter(match=f"{namespace}:*"))
+    assert keys
+    for key in keys:
+        value = redis_conn.get(key) or b""
+        for secret in (b"2135550100", b"Taqueria", b"no me pagan"):
+            assert secret not in key and secret not in value
+
+
+def test_a_message_sid_seen_before_returns_the_earlier_reply(store: SessionStore) -> None:
+    store.save(NUMBER, "SM1", Session(locale="en"), b'["first answer"]')
+    assert store.load(NUMBER, "SM1").earlier_reply == b'["first answer"]'
+
+
+def test_an_unfinished_report_outlives_an_idle_session_but_expires(store: SessionStore,  # type: ignore[no-untyped-def]
+                                                                  redis_conn, namespace) -> None:
+    store.save(NUMBER, "SM1", Session(locale="en", step=StepId.MENU), b"[]")
+    state_key, language_key, _ = store._keys(NUMBER)
+    assert 0 < redis_conn.ttl(state_key) <= 7200
+    assert redis_conn.ttl(language_key) > 300 * 86400
+    store.save(NUMBER, "SM2", Session(locale="en", draft=Draft(industry="market")), b"[]")
+    assert 7200 < redis_conn.ttl(state_key) <= 3 * 86400
+
+
+def test_the_language_is_remembered_after_the_session_expires(store: SessionStore,  # type: ignore[no-untyped-def]
+                                                             redis_conn) -> None:
+    store.save(NUMBER, "SM1", Session(locale="ko", step=StepId.RIGHTS), b"[]")
+    redis_conn.delete(store._keys(NUMBER)[0])
+    assert store.load(NUMBER, "SM2").session == Session(locale="ko")
+
+
+def test_a_second_message_waits_for_the_first_then_gives_up(store: SessionStore) -> None:
+    token = store.lock(NUMBER)
+    with pytest.raises(Busy):
+        store.lock(NUMBER, wait=0.1)
+    released = threading.Timer(0.1, store.unlock, (NUMBER, token))
+    released.start()
+    second = store.lock(NUMBER, wait=3)
+    released.join()
+    store.unlock(NUMBER, second)
+
+
+def test_a_garbled_value_starts_a_fresh_conversation(store: SessionStore, redis_conn) -> None:  # type: ignore[no-untyped-def]
+    redis_conn.set(store._keys(NUMBER)[0], b"not a sealed value")
+    assert store.load(NUMBER, "SM9").session == Session()
+
+
+def test_forget_removes_everything_about_a_sender(store: SessionStore, redis_conn) -> None:  # type: ignore[no-untyped-def]
+    store.save(NUMBER, "SM1", Session(locale="ko", draft=Draft(name="민수")), b"[]")
+    store.forget(NUMBER)
+    assert all(not redis_conn.exists(k) for k in store._keys(NUMBER))
