@@ -1,0 +1,115 @@
+"""The ordered I/O around the dialogue, against real Redis and real SQL."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hotline.cases import Base
+from hotline.dialogue import messages
+from hotline.inbound import Channel, Inbound
+from hotline.service import Service
+
+NUMBER = "+12135550177"
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def service(settings):  # type: ignore[no-untyped-def]
+    service = Service.from_settings(settings)
+    yield service
+    service.cases.engine.dispose()
+    service.conn.close()
+
+
+class Worker:
+    def __init__(self, service: Service, number: str = NUMBER) -> None:
+        self.service = service
+        self.number = number
+        self.now = START
+
+    def send(self, text: str, after: timedelta = timedelta(seconds=20)) -> tuple[str, ...]:
+        self.now += after
+        inbound = Inbound(f"SM{uuid.uuid4().hex}", Channel.SMS, self.number, text)
+        return self.service.handle(inbound, now=self.now).bodies
+
+
+REPORT = ["hello", "2", "3", "Moda Inc", "0", "1", "2 weeks unpaid", "1", "1", "2", "1", "0",
+          "1"]
+
+
+def test_a_case_number_is_only_given_after_the_case_is_committed(service: Service) -> None:
+    worker = Worker(service)
+    for text in REPORT:
+        worker.send(text)
+    Base.metadata.tables["case_events"].drop(service.cases.engine)
+    Base.metadata.tables["case_media"].drop(service.cases.engine)
+    Base.metadata.tables["cases"].drop(service.cases.engine)
+    failed = worker.send("1")
+    assert failed == (service.catalogs.translate("en", None, messages.FILE_FAILED),)
+    service.cases.create_tables()
+    assert service.cases.count() == 0
+    filed = worker.send("1")
+    assert "case number is" in filed[0]
+    (case,) = service.cases.newest()
+    assert case.ref in filed[0] and case.employer == "Moda Inc"
+
+
+def test_a_worker_who_returns_after_hours_is_offered_to_resume(service: Service) -> None:
+    worker = Worker(service)
+    for text in REPORT[:5]:
+        worker.send(text)
+    welcome, resume = worker.send("hello again", after=timedelta(hours=6))
+    assert "not legal advice" in welcome and "not finished" in resume
+    assert "What happened" in worker.send("1")[0]
+
+
+def test_an_idle_conversation_starts_over_with_the_disclaimer(service: Service) -> None:
+    worker = Worker(service)
+    worker.send("hello")
+    worker.send("1")
+    replies = worker.send("3", after=timedelta(hours=3))
+    assert "not legal advice" in replies[0] and "Main menu" in replies[1]
+
+
+def test_the_same_message_at_the_same_moment_files_one_case(service: Service) -> None:
+    worker = Worker(service)
+    for text in REPORT:
+        worker.send(text)
+    inbound = Inbound("SMsame", Channel.SMS, NUMBER, "1")
+    results: list[tuple[str, ...]] = []
+    barrier = threading.Barrier(2)
+
+    def deliver() -> None:
+        barrier.wait()
+        results.append(service.handle(inbound, now=worker.now).bodies)
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results[0] == results[1]
+    assert service.cases.count() == 1
+
+
+def test_two_messages_from_one_sender_at_once_both_count(service: Service) -> None:
+    worker = Worker(service)
+    for text in REPORT[:7]:
+        worker.send(text)
+    barrier = threading.Barrier(2)
+
+    def deliver(text: str) -> None:
+        barrier.wait()
+        service.handle(Inbound(f"SM{text}", Channel.SMS, NUMBER, text), now=worker.now)
+
+    threads = [threading.Thread(target=deliver, args=(t,)) for t in ("first part", "second part")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    loaded = service.sessions.load(NUMBER, "SMx").session
+    assert set(loaded.draft.details) == {"2 weeks unpaid", "first part", "second part"}
