@@ -23,7 +23,7 @@ from babel.support import NullTranslations, Translations
 
 from hotline.dialogue.keywords import Lexicon, build_lexicon
 from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
-from hotline.segments import fold_to_gsm7
+from hotline.segments import fold_to_gsm7, is_gsm7
 
 log = logging.getLogger(__name__)
 
@@ -139,26 +139,38 @@ class Catalogs:
     # -- rendering -------------------------------------------------------------------
 
     def render(self, reply: Reply, locale: str, *, fold_accents: bool = False) -> str:
-        """Render a reply as the text one SMS/WhatsApp message carries."""
-        text = self._format(locale, None, reply.msgid, reply.params)
+        """Render a reply as the text one SMS/WhatsApp message carries.
+
+        ``fold_accents`` (SMS) also drops optional UCS-2-only pieces when that makes
+        the message GSM-7; a message that is UCS-2 anyway keeps them.
+        """
+        rendered = self._render(reply, locale, fold_accents, cheap=False)
+        if fold_accents and not is_gsm7(rendered):
+            cheaper = self._render(reply, locale, fold_accents, cheap=True)
+            if is_gsm7(cheaper):
+                return cheaper
+        return rendered
+
+    def _render(self, reply: Reply, locale: str, fold_accents: bool, *, cheap: bool) -> str:
+        text = self._format(locale, None, reply.msgid, reply.params, cheap)
         lines = [text] if text else []
         if reply.prefix:
             lines.insert(0, self.translate(locale, None, reply.prefix))
         for number, option in enumerate(reply.options, start=1):
-            lines.append(f"{number} {self._param(locale, option)}")
+            lines.append(f"{number} {self._param(locale, option, cheap)}")
         for key, option in reply.extra:
-            lines.append(f"{key} {self._param(locale, option)}")
+            lines.append(f"{key} {self._param(locale, option, cheap)}")
         rendered = "\n".join(lines)
         if fold_accents:
             rendered = fold_to_gsm7(rendered) or rendered
         return rendered
 
     def _format(self, locale: str, context: str | None, msgid: str,
-                params: Mapping[str, Param]) -> str:
+                params: Mapping[str, Param], cheap: bool = False) -> str:
         text = self.translate(locale, context, msgid)
         if not params and "{" not in text:
             return text
-        values = {key: self._param(locale, value) for key, value in params.items()}
+        values = {key: self._param(locale, value, cheap) for key, value in params.items()}
         try:
             return _FORMATTER.vformat(text, (), values)
         except (KeyError, IndexError, ValueError):
@@ -169,13 +181,16 @@ class Catalogs:
         except (KeyError, IndexError, ValueError):
             return msgid
 
-    def _param(self, locale: str, value: Param) -> str:
+    def _param(self, locale: str, value: Param, cheap: bool = False) -> str:
         if isinstance(value, Msg):
-            return self._format(locale, value.context, value.msgid, dict(value.params))
+            return self._format(locale, value.context, value.msgid, dict(value.params), cheap)
         if isinstance(value, Native):
             return self.translate(value.locale, value.context, value.msgid)
         if isinstance(value, Joined):
-            return value.separator.join(self._param(locale, part) for part in value.parts)
+            parts = [self._param(locale, part, cheap) for part in value.parts]
+            if value.sms_optional and cheap:
+                parts = [p for p in parts if is_gsm7(p)] or parts
+            return value.separator.join(parts)
         return str(value)
 
 

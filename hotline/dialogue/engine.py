@@ -240,7 +240,9 @@ class _Turn:
         topic = self.ctx.lexicon.topic_in(self.text, s.locale)
         if topic is not None:
             return self.show_topic(s, topic, 0)
-        return self.show(s, not_understood=True)
+        # re-sending the whole part would cost two more SMS; the choices are enough
+        self.replies.append(Reply(messages.NOT_UNDERSTOOD, extra=_topic_nav(more)))
+        return s
 
     def on_resume(self, s: Session) -> Session:
         number = _one_number(self.text)
@@ -420,14 +422,11 @@ class _Turn:
         if topic is None:
             return self.show(replace(s, step=StepId.RIGHTS))
         part = min(part, len(topic.parts) - 1)
-        extra: list[tuple[str, Param]] = []
-        if part + 1 < len(topic.parts):
-            extra.append(("1", Msg(messages.MORE)))
-        extra += [("2", Msg(messages.OTHER_TOPICS)), ("0", Msg(messages.MAIN_MENU))]
+        extra = _topic_nav(part + 1 < len(topic.parts))
         text: Param = Msg(topic.parts[part])
         if part == 0 and topic.stamp:
             text = Joined((text, Msg(topic.stamp)), "\n")
-        self.replies.append(Reply("{text}", {"text": text}, extra=tuple(extra)))
+        self.replies.append(Reply("{text}", {"text": text}, extra=extra))
         return replace(s, step=StepId.TOPIC, topic=str(topic.id), part=part)
 
     def show(self, s: Session, *, not_understood: bool = False, empty: bool = False,
@@ -460,7 +459,7 @@ class _Turn:
         if question is not None:
             return Reply(question.prompt, options=tuple(Msg(o.label) for o in question.options))
         languages = Joined(tuple(Native(messages.LANGUAGE_WORD, loc)
-                                 for loc in self.ctx.languages), " / ")
+                                 for loc in self.ctx.languages), " / ", sms_optional=True)
         return Reply(messages.MENU, options=(Msg(messages.MENU_RIGHTS), Msg(messages.MENU_REPORT),
                                              Msg(messages.MENU_CALLBACK), languages))
 
@@ -491,6 +490,13 @@ class _Turn:
             "name": _clip(d.name) or not_given,
         }
         return Reply(messages.SUMMARY, params, options=tuple(Msg(o.label) for o in flow.CONFIRM))
+
+
+def _topic_nav(more: bool) -> tuple[tuple[str, Param], ...]:
+    """Return the navigation lines under a rights explainer."""
+    nav: list[tuple[str, Param]] = [("1", Msg(messages.MORE))] if more else []
+    nav += [("2", Msg(messages.OTHER_TOPICS)), ("0", Msg(messages.MAIN_MENU))]
+    return tuple(nav)
 
 
 def _answered(draft: Draft, field_name: str, value: Any) -> Draft:

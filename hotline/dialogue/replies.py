@@ -26,10 +26,15 @@ class Native:
 
 @dataclass(frozen=True)
 class Joined:
-    """Several pieces joined into one parameter, e.g. the issue types in a summary."""
+    """Several pieces joined into one parameter, e.g. the issue types in a summary.
+
+    ``sms_optional`` parts may be left out of an SMS when they alone would force the
+    whole message into the dearer UCS-2 encoding (e.g. "언어" in an English menu).
+    """
 
     parts: tuple[Param, ...]
     separator: str = ", "
+    sms_optional: bool = False
 
 
 Param = str | int | Msg | Native | Joined

@@ -114,8 +114,11 @@ def test_babel_extracts_every_string_with_a_translator_comment() -> None:
             strip_comment_tags=True,
         )
     }
-    expected = {t.title for t in TOPICS} | {part for _, _, part in ALL_PARTS}
+    expected = ({t.title for t in TOPICS} | {t.stamp for t in TOPICS}
+                | {part for _, _, part in ALL_PARTS})
     assert set(extracted) == expected
+    for t in TOPICS:
+        assert "source line" in " ".join(extracted[t.stamp])
     for t in TOPICS:
         assert "22 characters" in " ".join(extracted[t.title])
         for i, part in enumerate(t.parts, start=1):
