@@ -56,8 +56,9 @@ class SessionStore:
         who = self.crypto.sender_id(sender)
         return (f"{self.prefix}s:{who}", f"{self.prefix}l:{who}", f"{self.prefix}k:{who}")
 
-    def _dedupe_key(self, sid: str) -> str:
-        return f"{self.prefix}m:{sid}"
+    def _dedupe_key(self, sender: str, sid: str) -> str:
+        # the sender's pseudonym is part of the key so erasure can find every one
+        return f"{self.prefix}m:{self.crypto.sender_id(sender)}:{sid}"
 
     # -- lock -------------------------------------------------------------------------
 
@@ -82,7 +83,7 @@ class SessionStore:
     def load(self, sender: str, sid: str) -> Loaded:
         """Return the session and any reply already given to this MessageSid."""
         state_key, language_key, _ = self._keys(sender)
-        values: list[Any] = self.conn.mget(state_key, language_key, self._dedupe_key(sid))
+        values: list[Any] = self.conn.mget(state_key, language_key, self._dedupe_key(sender, sid))
         raw_state, raw_language, earlier = values
         if earlier is not None:
             earlier = self._open(earlier)
@@ -105,14 +106,16 @@ class SessionStore:
         pipe.set(state_key, self._seal(session.to_json().encode()), ex=keep)
         if session.locale:
             pipe.set(language_key, session.locale, ex=self.language_keep_seconds)
-        pipe.set(self._dedupe_key(sid), self._seal(reply), ex=DEDUPE_SECONDS)
+        pipe.set(self._dedupe_key(sender, sid), self._seal(reply), ex=DEDUPE_SECONDS)
         if lock_token:
             pipe.eval(_UNLOCK, 1, lock_key, lock_token)
         pipe.execute()
 
     def forget(self, sender: str) -> None:
-        """Delete everything kept about a sender (erasure)."""
-        self.conn.delete(*self._keys(sender))
+        """Delete everything kept about a sender (erasure): session, language, replies."""
+        keys = [*self._keys(sender)]
+        keys += self.conn.scan_iter(match=self._dedupe_key(sender, "*"), count=1000)
+        self.conn.delete(*keys)
 
     def _seal(self, data: bytes) -> bytes:
         token = self.crypto.encrypt(data.decode())

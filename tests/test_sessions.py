@@ -79,7 +79,12 @@ def test_a_garbled_value_starts_a_fresh_conversation(store: SessionStore, redis_
     assert store.load(NUMBER, "SM9").session == Session()
 
 
-def test_forget_removes_everything_about_a_sender(store: SessionStore, redis_conn) -> None:  # type: ignore[no-untyped-def]
+def test_forget_removes_everything_about_a_sender(store: SessionStore, redis_conn,  # type: ignore[no-untyped-def]
+                                                  namespace: str) -> None:
     store.save(NUMBER, "SM1", Session(locale="ko", draft=Draft(name="민수")), b"[]")
+    store.save(NUMBER, "SM2", Session(locale="ko"), b"[]")
+    store.save("+13235550000", "SM3", Session(locale="es"), b"[]")
     store.forget(NUMBER)
     assert all(not redis_conn.exists(k) for k in store._keys(NUMBER))
+    assert store.load(NUMBER, "SM1").earlier_reply is None
+    assert store.load("+13235550000", "SM3").earlier_reply == b"[]"

@@ -45,4 +45,25 @@ class FileCase:
     media: tuple[MediaItem, ...] = ()
 
 
-Effect = FileCase
+@dataclass(frozen=True)
+class OptOut:
+    """Record that a sender asked for no more messages: ``OptOut("+12135550100")``."""
+
+    sender: str
+
+
+@dataclass(frozen=True)
+class OptIn:
+    """Lift a sender's opt-out (START, UNSTOP or the words of their language)."""
+
+    sender: str
+
+
+@dataclass(frozen=True)
+class Erase:
+    """Delete what we keep about a sender: session, cached replies, personal case data."""
+
+    sender: str
+
+
+Effect = FileCase | OptOut | OptIn | Erase

@@ -10,8 +10,17 @@ from typing import Any
 import phonenumbers
 
 from hotline.dialogue import flow, messages
-from hotline.dialogue.effects import CaseKind, Effect, FileCase, MediaItem
-from hotline.dialogue.keywords import LANGUAGE_NAME, NAME_CONTEXT, Command, Lexicon, Word
+from hotline.dialogue.effects import CaseKind, Effect, Erase, FileCase, MediaItem, OptIn, OptOut
+from hotline.dialogue.keywords import (
+    LANGUAGE_NAME,
+    NAME_CONTEXT,
+    TWILIO_RESERVED,
+    Command,
+    Consent,
+    Lexicon,
+    Word,
+    normalize,
+)
 from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
 from hotline.dialogue.session import MAX_DETAIL_MESSAGES, MAX_MEDIA, Draft, Session
 from hotline.dialogue.steps import StepId
@@ -58,7 +67,12 @@ def step(session: Session, inbound: Inbound, now: datetime, ctx: Context) -> Out
     fresh = not s.updated or stamp - s.updated > ctx.idle_seconds
     if not fresh and s.step in flow.REPORT_STEPS:
         s = _collect_media(s, inbound)
-    if s.locale is None:
+    consent = ctx.lexicon.consent_word(turn.text)
+    if consent is not None:
+        s = turn.consent(s, *consent)
+    elif s.step == StepId.ERASE and not fresh:
+        s = turn.on_erase(s)
+    elif s.locale is None:
         s = turn.first_contact(s)
     elif fresh:
         s = turn.returning(s)
@@ -163,6 +177,40 @@ class _Turn:
             StepId.FIX: self.on_fix,
         }.get(s.step, self.on_question)
         return handler(s)
+
+    # -- messages about messages -----------------------------------------------------
+
+    def consent(self, s: Session, kind: Consent, word_locale: str) -> Session:
+        """Honour STOP/START words and start the erase confirmation."""
+        locale = s.locale or word_locale or None
+        if locale not in self.ctx.languages:
+            locale = None
+        s = replace(s, locale=locale)
+        twilio_answers = normalize(self.text) in TWILIO_RESERVED
+        sender = self.inbound.sender
+        if kind is Consent.OPT_OUT:
+            self.effects.append(OptOut(sender))
+            if not twilio_answers:
+                self.say(messages.OPTED_OUT)
+            return s
+        if kind is Consent.OPT_IN:
+            self.effects.append(OptIn(sender))
+            if not twilio_answers:
+                self.say(messages.OPTED_IN)
+            return s
+        if locale is None:
+            s = replace(s, locale="en" if "en" in self.ctx.languages else self.ctx.languages[0])
+        return self.show(s.moved(StepId.ERASE))
+
+    def on_erase(self, s: Session) -> Session:
+        number = _one_number(self.text)
+        if number == 1:
+            self.effects.append(Erase(self.inbound.sender))
+            self.say(messages.ERASED)
+            return Session()
+        if number == 2:
+            return self.leave_language_menu(s)
+        return self.show(s, not_understood=True)
 
     # -- global keywords -------------------------------------------------------------
 
@@ -451,6 +499,9 @@ class _Turn:
                          extra=(("0", Msg(messages.MAIN_MENU)),))
         if step == StepId.RESUME:
             return Reply(messages.RESUME, options=tuple(Msg(o.label) for o in flow.RESUME))
+        if step == StepId.ERASE:
+            return Reply(messages.ERASE_CONFIRM, options=(Msg(messages.ERASE_YES),
+                                                          Msg(messages.ERASE_NO)))
         if step == StepId.CONFIRM:
             return self.summary(s)
         if step == StepId.FIX:

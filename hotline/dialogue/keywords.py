@@ -14,6 +14,12 @@ from enum import StrEnum
 
 from hotline.dialogue.text import NP_
 
+#: Words Twilio's own opt-out handling answers; we record them but never reply.
+TWILIO_RESERVED = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "start", "unstop", "yes",
+     "help", "info"}
+)
+
 
 class Command(StrEnum):
     MENU = "menu"
@@ -21,6 +27,14 @@ class Command(StrEnum):
     HELP = "help"
     PERSON = "person"
     LANGUAGE = "language"
+
+
+class Consent(StrEnum):
+    """Words about receiving messages at all; matched only as the whole message."""
+
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    ERASE = "erase"
 
 
 class Word(StrEnum):
@@ -51,6 +65,16 @@ COMMANDS: Mapping[Command, str] = {
     Command.PERSON: NP_("keywords", "PERSON, HUMAN, ORGANIZER, STAFF, AGENT"),
     # TRANSLATORS: comma-separated words that open the language menu.
     Command.LANGUAGE: NP_("keywords", "LANGUAGE, LANG"),
+}
+
+CONSENT_WORDS: Mapping[Consent, str] = {
+    # TRANSLATORS: comma-separated words that mean "stop sending me messages" in your
+    # language (e.g. PARAR, ALTO / 중지, 수신거부). Twilio handles the English ones itself.
+    Consent.OPT_OUT: NP_("keywords", "STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT"),
+    # TRANSLATORS: comma-separated words that mean "send me messages again".
+    Consent.OPT_IN: NP_("keywords", "START, UNSTOP"),
+    # TRANSLATORS: comma-separated words that mean "delete my data" (BORRAR / 삭제).
+    Consent.ERASE: NP_("keywords", "DELETE, DELETE ME, ERASE"),
 }
 
 WORDS: Mapping[Word, str] = {
@@ -98,6 +122,7 @@ class Lexicon:
     """Every keyword of every enabled language, normalised, ready for exact lookups."""
 
     commands: Mapping[str, Command]
+    consent: Mapping[str, tuple[Consent, str]]
     words: Mapping[Word, Mapping[str, frozenset[str]]]
     languages: Mapping[str, str]
     topic_words: Mapping[str, tuple[tuple[str, str], ...]]
@@ -105,6 +130,11 @@ class Lexicon:
     def command(self, text: str) -> Command | None:
         """Return the global command the whole message names, if any."""
         return self.commands.get(normalize(text))
+
+    def consent_word(self, text: str) -> tuple[Consent, str] | None:
+        """Return the opt-out / opt-in / erase request the whole message makes, if any,
+        with the locale whose word it is ("" for the English source words)."""
+        return self.consent.get(normalize(text))
 
     def language(self, text: str) -> str | None:
         """Return the locale the whole message names (ENGLISH, ESPAÑOL, 한국어), if any."""
@@ -157,6 +187,14 @@ def build_lexicon(
             for word in split_words(translate(loc, CONTEXT, msgid)):
                 commands.setdefault(word, command)
 
+    consent: dict[str, tuple[Consent, str]] = {}
+    for kind, msgid in CONSENT_WORDS.items():
+        for word in split_words(msgid):
+            consent.setdefault(word, (kind, ""))
+        for loc in locales:
+            for word in split_words(translate(loc, CONTEXT, msgid)):
+                consent.setdefault(word, (kind, loc))
+
     words: dict[Word, dict[str, frozenset[str]]] = {}
     for word_id, msgid in WORDS.items():
         words[word_id] = {
@@ -184,4 +222,4 @@ def build_lexicon(
         # longest phrases first, so "minimum wage" wins over "wage"
         pairs.sort(key=lambda pair: -len(pair[0]))
         topic_words[loc] = tuple(pairs)
-    return Lexicon(commands, words, languages, topic_words)
+    return Lexicon(commands, consent, words, languages, topic_words)

@@ -82,3 +82,17 @@ HELP = N_(
     "BACK to go back, PERSON to talk to a person, LANGUAGE to change language. "
     "Emergency? Call 911."
 )
+# TRANSLATORS: confirmation after the worker's own words for "stop" (PARAR, 중지).
+# Keep the word for START in your language.
+OPTED_OUT = N_("You will not get more messages from us. Send START to get them again.")
+# TRANSLATORS: after START: messages are on again.
+OPTED_IN = N_("Welcome back. You will get our messages again.")
+# TRANSLATORS: asks to confirm deleting the worker's data; options follow.
+ERASE_CONFIRM = N_(
+    "Delete your messages, answers and contact details from our records? "
+    "Reports you sent stay, without your name or number."
+)
+ERASE_YES = N_("Yes, delete")
+ERASE_NO = N_("No, keep them")
+# TRANSLATORS: the worker's data was deleted.
+ERASED = N_("Done. We deleted your messages, answers and contact details.")

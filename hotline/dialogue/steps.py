@@ -12,6 +12,7 @@ class StepId(StrEnum):
     RIGHTS = "rights"
     TOPIC = "topic"
     RESUME = "resume"
+    ERASE = "erase"
     # the report
     INDUSTRY = "industry"
     EMPLOYER = "employer"

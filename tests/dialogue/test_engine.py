@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hotline.dialogue import flow, messages
-from hotline.dialogue.effects import CaseKind, FileCase
+from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, Outcome, step
 from hotline.dialogue.keywords import Command
 from hotline.dialogue.language import detect
@@ -325,9 +325,54 @@ def test_any_sequence_of_messages_always_gets_an_answer(ctx: Context, texts: lis
     talk = Talk(ctx)
     for text in texts:
         outcome = talk.send(text)
-        assert outcome.replies, text
+        opt = any(isinstance(e, OptOut | OptIn) for e in outcome.effects)
+        assert outcome.replies or opt, text
         if talk.session.locale is None:
             assert talk.session.step == StepId.LANGUAGE
         assert talk.session.locale in (None, *LANGUAGES)
         restored = Session.from_json(outcome.session.to_json())
         assert restored == outcome.session
+
+
+@pytest.mark.parametrize(("word", "answered"), [("STOP", False), ("parar", True), ("ALTO", True),
+                                                ("중지", True), ("수신거부", True)])
+def test_stop_words_are_recorded_in_any_state(ctx: Context, word: str, answered: bool) -> None:
+    talk = talk_in(ctx, "es")
+    talk.send("2")
+    outcome = talk.send(word)
+    assert outcome.effects == (OptOut(SENDER),)
+    assert bool(outcome.replies) is answered  # Twilio answers its own words itself
+    assert outcome.session.draft == talk.session.draft
+
+
+def test_start_lifts_the_opt_out(ctx: Context) -> None:
+    outcome = talk_in(ctx, "en").send("START")
+    assert outcome.effects == (OptIn(SENDER),) and not outcome.replies
+
+
+def test_a_sentence_with_stop_in_it_is_an_ordinary_message(ctx: Context) -> None:
+    talk = talk_in(ctx, "en")
+    talk.send("2")
+    talk.send("1")
+    outcome = talk.send("Stop and Shop Market")
+    assert not outcome.effects and outcome.session.draft.employer == "Stop and Shop Market"
+
+
+@pytest.mark.parametrize(("word", "locale"), [("DELETE", "en"), ("borrar", "es"), ("삭제", "ko")])
+def test_erase_asks_first_then_erases(ctx: Context, word: str, locale: str) -> None:
+    talk = talk_in(ctx, locale)
+    talk.send("2")
+    asked = talk.send(word)
+    assert asked.session.step == StepId.ERASE and not asked.effects
+    assert ids(asked) == [messages.ERASE_CONFIRM]
+    done = talk.send("1")
+    assert done.effects == (Erase(SENDER),) and ids(done) == [messages.ERASED]
+    assert done.session.draft.is_empty()
+
+
+def test_erase_can_be_called_off(ctx: Context) -> None:
+    talk = talk_in(ctx, "ko")
+    talk.send("2")
+    talk.send("삭제")
+    outcome = talk.send("2")
+    assert not outcome.effects and outcome.session.step == StepId.INDUSTRY
