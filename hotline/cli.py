@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ from hotline.segments import measure
 
 if TYPE_CHECKING:
     from hotline.cases import CaseStore
+    from hotline.service import Service
 
 #: Keywords pybabel extracts besides its defaults (``_``, ``N_``, ``pgettext``…).
 EXTRACT_KEYWORDS = ("NP_:1c,2",)
@@ -41,10 +44,18 @@ def main() -> None:
 @click.option("--whatsapp", is_flag=True, help="Pretend the worker writes on WhatsApp.")
 def chat(lang: str | None, sender: str, whatsapp: bool) -> None:
     """Talk to the bot in the terminal, with the real session and case stores."""
-    from hotline.inbound import Channel, Inbound
     from hotline.service import Service
 
     service = Service.from_settings(config.load())
+    try:
+        _chat(service, lang, sender, whatsapp)
+    finally:
+        service.close()
+
+
+def _chat(service: Service, lang: str | None, sender: str, whatsapp: bool) -> None:
+    from hotline.inbound import Channel, Inbound
+
     channel = Channel.WHATSAPP if whatsapp else Channel.SMS
     click.echo("Type a message as a worker would; Ctrl-D to quit.")
     if lang:
@@ -180,7 +191,8 @@ def cases() -> None:
     """Read filed cases (decrypted, for staff)."""
 
 
-def _store() -> CaseStore:
+@contextlib.contextmanager
+def _store() -> Iterator[CaseStore]:
     from hotline.cases import CaseStore, make_engine
     from hotline.crypto import Crypto
 
@@ -188,14 +200,19 @@ def _store() -> CaseStore:
     store = CaseStore(make_engine(settings.sqlalchemy_url),
                       Crypto(settings.secret_key, settings.encryption_keys))
     store.create_tables()
-    return store
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
 
 
 @cases.command("list")
 @click.option("--limit", default=50, show_default=True)
 def list_(limit: int) -> None:
     """Show the newest cases, one line each."""
-    for case in _store().newest(limit):
+    with _store() as store:
+        cases_ = list(store.newest(limit))
+    for case in cases_:
         click.echo(f"{case.ref}  {case.created_at:%Y-%m-%d %H:%M}  {case.kind:<8} "
                    f"{case.status:<7} {case.locale}  {case.industry or '-':<10} "
                    f"{','.join(case.issues) or '-'}")
@@ -207,7 +224,9 @@ def list_(limit: int) -> None:
 def export(fmt: str) -> None:
     """Write every case, newest first, decrypted, to standard output."""
     rows = []
-    for case in _store().newest():
+    with _store() as store:
+        all_cases = list(store.newest())
+    for case in all_cases:
         row = asdict(case)
         row["created_at"] = case.created_at.isoformat()
         row["issues"] = ",".join(case.issues)
@@ -230,8 +249,8 @@ def db() -> None:
 @db.command()
 def init() -> None:
     """Create the tables (safe to run again)."""
-    _store()
-    click.echo("database ready")
+    with _store():
+        click.echo("database ready")
 
 
 @db.command("new-key")

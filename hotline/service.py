@@ -72,6 +72,11 @@ class Service:
         cases.create_tables()
         return cls(settings, conn, cases, Catalogs(settings.locales_path, settings.languages))
 
+    def close(self) -> None:
+        """Release database and Redis connections (CLI commands, tests)."""
+        self.cases.engine.dispose()
+        self.conn.close()
+
     def context(self) -> Context:
         """Return the dialogue's view of this deployment (rebuilt when catalogs change)."""
         self.catalogs.reload_if_changed()
