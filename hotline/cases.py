@@ -65,7 +65,8 @@ class CaseRow(Base):
     location_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
-    media: Mapped[list[MediaRow]] = relationship(back_populates="case", order_by="MediaRow.id")
+    media: Mapped[list[MediaRow]] = relationship(back_populates="case", order_by="MediaRow.id",
+                                                 cascade="all, delete-orphan")
     events: Mapped[list[EventRow]] = relationship(back_populates="case", order_by="EventRow.id")
 
 
@@ -113,6 +114,13 @@ class CaseView:
     details: str | None
     media: tuple[tuple[str, str], ...]
     consent: bool
+
+
+def _strip(row: CaseRow) -> None:
+    """Drop every field that could identify the worker."""
+    row.sender_enc = row.contact_enc = row.name_enc = None
+    row.employer_enc = row.location_enc = row.details_enc = None
+    row.media.clear()
 
 
 def make_engine(url: str) -> Engine:
@@ -233,6 +241,34 @@ class CaseStore:
 
         with Session(self.engine) as db:
             return int(db.scalar(select(func.count()).select_from(CaseRow)) or 0)
+
+    def erase_sender(self, sender: str, now: datetime | None = None) -> int:
+        """Strip a worker's personal data from all their cases; keep anonymous facts.
+
+        Industry, issue types, language, dates and status stay for statistics.
+        Returns how many cases were touched.
+        """
+        who = self.crypto.sender_id(sender)
+        with Session(self.engine) as db, db.begin():
+            rows = db.scalars(select(CaseRow).where(CaseRow.sender_id == who)).all()
+            for row in rows:
+                _strip(row)
+                row.sender_id = "erased"
+                row.events.append(EventRow(at=now or datetime.now(UTC), kind="erased",
+                                           detail="at the worker's request"))
+            return len(rows)
+
+    def strip_older_than(self, cutoff: datetime, now: datetime | None = None) -> int:
+        """Remove personal data from cases filed before ``cutoff`` (retention)."""
+        with Session(self.engine) as db, db.begin():
+            rows = db.scalars(select(CaseRow).where(CaseRow.created_at < cutoff,
+                                                    CaseRow.sender_id != "expired")).all()
+            for row in rows:
+                _strip(row)
+                row.sender_id = "expired"
+                row.events.append(EventRow(at=now or datetime.now(UTC), kind="expired",
+                                           detail="retention period over"))
+            return len(rows)
 
     def _view(self, row: CaseRow) -> CaseView:
         dec = self.crypto.decrypt

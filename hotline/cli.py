@@ -261,5 +261,41 @@ def new_key() -> None:
     click.echo(make())
 
 
+@main.command()
+@click.option("--phone", required=True, help="The worker's number, e.g. +1 213 555 0100.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(phone: str, yes: bool) -> None:
+    """Erase a worker: session, cached replies and personal data in their cases."""
+    import phonenumbers
+
+    from hotline.service import Service
+
+    try:
+        number = phonenumbers.format_number(phonenumbers.parse(phone, "US"),
+                                            phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException as exc:
+        raise click.BadParameter(f"not a phone number: {exc}") from None
+    if not yes:
+        click.confirm("Erase everything personal kept about this number?", abort=True)
+    service = Service.from_settings(config.load())
+    try:
+        touched = service.erase(number)
+    finally:
+        service.close()
+    click.echo(f"erased: session, cached replies, personal data of {touched} case(s)")
+
+
+@main.command()
+def retention() -> None:
+    """Strip personal data from cases older than RETENTION_DAYS."""
+    from datetime import UTC, datetime, timedelta
+
+    settings = config.load()
+    with _store() as store:
+        cutoff = datetime.now(UTC) - timedelta(days=settings.retention_days)
+        count = store.strip_older_than(cutoff)
+    click.echo(f"retention: personal data removed from {count} case(s)")
+
+
 if __name__ == "__main__":
     main()

@@ -65,6 +65,8 @@ class Settings:
     sms_fold_accents: bool = True
     """SMS_FOLD_ACCENTS: send "informacion" not "información" by SMS when that keeps a
     message GSM-7 (about half the cost); WhatsApp keeps accents."""
+    retention_days: int = 365
+    """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
     log_level: str = "INFO"
     """LOG_LEVEL: Python logging level name."""
 
@@ -104,6 +106,7 @@ _ENV_NAMES = {
     "center_phone": "CENTER_PHONE",
     "alerts_queue": "ALERTS_QUEUE",
     "sms_fold_accents": "SMS_FOLD_ACCENTS",
+    "retention_days": "RETENTION_DAYS",
     "log_level": "LOG_LEVEL",
 }
 

@@ -20,12 +20,13 @@ from hotline.cases import CaseStore, make_engine
 from hotline.config import Settings
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
-from hotline.dialogue.effects import FileCase
+from hotline.dialogue.effects import Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.i18n import Catalogs
 from hotline.inbound import Channel, Inbound
+from hotline.optouts import OptOuts
 from hotline.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Service:
             language_keep_seconds=settings.language_keep_days * 86400,
         )
         self.alerts = Queue(settings.alerts_queue, connection=conn)
+        self.optouts = OptOuts(cases)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Service:
@@ -101,14 +103,25 @@ class Service:
             outcome = step(loaded.session, inbound, now, self.context())
             session, replies = outcome.session, outcome.replies
             ref: str | None = None
+            erased = False
             for effect in outcome.effects:
                 if isinstance(effect, FileCase):
                     ref = self._file(effect)
                     if ref is None:
                         session = replace(loaded.session, updated=session.updated)
                         replies = (Reply(messages.FILE_FAILED),)
-            locale = session.locale or "en"
+                elif isinstance(effect, OptOut):
+                    self.optouts.record(effect.sender, now)
+                elif isinstance(effect, OptIn):
+                    self.optouts.lift(effect.sender)
+                elif isinstance(effect, Erase):
+                    self.erase(effect.sender, now)
+                    erased = True
+            locale = session.locale or loaded.session.locale or "en"
             bodies = tuple(self.render(reply, locale, inbound.channel, ref) for reply in replies)
+            if erased:
+                log.info("sender erased at their request")
+                return Handled(bodies)  # keep nothing, not even this reply
             self.sessions.save(inbound.sender, inbound.sid, session,
                                json.dumps(bodies, ensure_ascii=False).encode(), token)
             token = ""
@@ -118,6 +131,12 @@ class Service:
         finally:
             if token:
                 self.sessions.unlock(inbound.sender, token)
+
+    def erase(self, sender: str, now: datetime | None = None) -> int:
+        """Forget a sender everywhere: session, cached replies, personal case data."""
+        touched = self.cases.erase_sender(sender, now)
+        self.sessions.forget(sender)
+        return touched
 
     def render(self, reply: Reply, locale: str, channel: Channel, ref: str | None) -> str:
         """Render one reply for a channel; SMS folds accents when that keeps it GSM-7."""

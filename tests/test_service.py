@@ -113,3 +113,34 @@ def test_two_messages_from_one_sender_at_once_both_count(service: Service) -> No
         t.join()
     loaded = service.sessions.load(NUMBER, "SMx").session
     assert set(loaded.draft.details) == {"2 weeks unpaid", "first part", "second part"}
+
+
+def test_stop_words_are_recorded_and_start_lifts_them(service: Service) -> None:
+    worker = Worker(service, "+13105550155")
+    worker.send("hola")
+    assert "REANUDAR" in worker.send("PARAR")[0]
+    assert service.optouts.opted_out(worker.number)
+    assert worker.send("START") == ()
+    assert not service.optouts.opted_out(worker.number)
+    worker.send("STOP")
+    assert service.optouts.opted_out(worker.number)
+
+
+def test_erase_me_removes_the_session_replies_and_personal_case_data(service: Service,  # type: ignore[no-untyped-def]
+                                                                     redis_conn) -> None:
+    worker = Worker(service, "+12135550166")
+    for text in REPORT + ["1"]:
+        worker.send(text)
+    (case,) = service.cases.newest()
+    worker.send("2")
+    assert "Delete your messages" in worker.send("DELETE")[0]
+    assert "We deleted" in worker.send("1")[0]
+    who = service.crypto.sender_id(worker.number)
+    assert list(redis_conn.scan_iter(match=f"{service.settings.redis_prefix}*{who}*")) == []
+    erased = service.cases.get(case.id)
+    assert erased is not None
+    assert (erased.employer, erased.contact, erased.details, erased.name) == (None,) * 4
+    assert erased.industry == "garment" and erased.issues == ("unpaid",)
+    assert ("erased", "at the worker's request") in service.cases.events(case.id)
+    # a new conversation starts from scratch, with no language remembered
+    assert worker.send("1")[0].startswith("Language")
