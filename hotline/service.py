@@ -6,8 +6,10 @@ session; so a worker is never told a case reference that is not committed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -22,14 +24,19 @@ from hotline.crypto import Crypto
 from hotline.dialogue import messages
 from hotline.dialogue.effects import Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
+from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.i18n import Catalogs
 from hotline.inbound import Channel, Inbound
 from hotline.optouts import OptOuts
-from hotline.sessions import SessionStore
+from hotline.sessions import Busy, SessionStore
+from hotline.spool import Spool
 
 log = logging.getLogger(__name__)
+
+Deliver = Callable[[Inbound, tuple[str, ...]], None]
+"""Sends replies outside a webhook response (the spool drain): ``deliver(inbound, bodies)``."""
 
 #: The RQ job that alerts organizers about a case (hotline never imports workers).
 ALERT_JOB = "workers.alerts.alert_case"
@@ -43,6 +50,7 @@ class Handled:
 
     bodies: tuple[str, ...]
     duplicate: bool = False
+    spooled: bool = False
 
 
 class Service:
@@ -63,6 +71,7 @@ class Service:
         )
         self.alerts = Queue(settings.alerts_queue, connection=conn)
         self.optouts = OptOuts(cases)
+        self.spool = Spool(cases)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Service:
@@ -92,8 +101,54 @@ class Service:
         )
 
     def handle(self, inbound: Inbound, now: datetime | None = None) -> Handled:
-        """Answer one inbound message, exactly once per MessageSid."""
+        """Answer one inbound message, exactly once per MessageSid.
+
+        If Redis is unreachable (or the sender stays locked), the message is kept in the
+        SQL spool and the worker is told we will answer soon; ``drain_spool`` replays it.
+        """
         now = now or datetime.now(UTC)
+        try:
+            return self._handle(inbound, now)
+        except (redis.RedisError, Busy) as exc:
+            log.error("message spooled: %s", type(exc).__name__)
+            return self._spooled(inbound, now)
+
+    def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
+        try:
+            self.spool.put(inbound, now)
+        except SQLAlchemyError as exc:
+            log.critical("message lost: Redis and the database are both down (%s)",
+                         type(exc).__name__)
+        guess = detect(inbound.text)
+        locales = [guess] if guess in self.settings.languages else list(self.settings.languages)
+        msgid = messages.OUTAGE_WITH_PHONE if self.settings.center_phone else messages.OUTAGE
+        reply = Reply(msgid, {"phone": self.settings.center_phone})
+        body = "\n\n".join(self.render(reply, loc, inbound.channel, None) for loc in locales)
+        return Handled((body,), spooled=True)
+
+    def drain_spool(self, deliver: Deliver) -> int:
+        """Replay spooled messages once Redis is back; send their replies by ``deliver``.
+
+        Each message goes through the normal path (so a MessageSid is still handled once);
+        a message is marked handled before its replies go out and sent after, so a crash
+        in between re-sends at most that one message's replies.
+        """
+        replayed = 0
+        for row_id, received_at, inbound in self.spool.waiting():
+            try:
+                handled = self._handle(inbound, received_at)
+            except (redis.RedisError, Busy) as exc:
+                log.warning("spool drain paused: %s", type(exc).__name__)
+                break
+            self.spool.handled(row_id, handled.bodies)
+            replayed += 1
+        for row_id, inbound, bodies in self.spool.unsent():
+            if bodies and not self.optouts.opted_out(inbound.sender):
+                deliver(inbound, bodies)
+            self.spool.sent(row_id)
+        return replayed
+
+    def _handle(self, inbound: Inbound, now: datetime) -> Handled:
         token = self.sessions.lock(inbound.sender)
         try:
             loaded = self.sessions.load(inbound.sender, inbound.sid)
@@ -122,15 +177,21 @@ class Service:
             if erased:
                 log.info("sender erased at their request")
                 return Handled(bodies)  # keep nothing, not even this reply
-            self.sessions.save(inbound.sender, inbound.sid, session,
-                               json.dumps(bodies, ensure_ascii=False).encode(), token)
+            try:
+                self.sessions.save(inbound.sender, inbound.sid, session,
+                                   json.dumps(bodies, ensure_ascii=False).encode(), token)
+            except redis.RedisError as exc:
+                # effects are done (a case may be committed): answer, don't replay
+                log.error("session not saved after effects: %s", type(exc).__name__)
+                return Handled(bodies)
             token = ""
             log.info("handled message: step=%s replies=%d effects=%d", session.step,
                      len(bodies), len(outcome.effects))
             return Handled(bodies)
         finally:
             if token:
-                self.sessions.unlock(inbound.sender, token)
+                with contextlib.suppress(redis.RedisError):
+                    self.sessions.unlock(inbound.sender, token)
 
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data."""

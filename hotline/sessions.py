@@ -21,8 +21,9 @@ from hotline.dialogue.session import Session
 DEDUPE_SECONDS = 24 * 3600
 #: How long one sender's lock lives if its holder dies.
 LOCK_SECONDS = 10
-#: How long a second message from the same sender waits for the first to finish.
-LOCK_WAIT_SECONDS = 3.0
+#: How long a second message from the same sender waits for the first to finish
+#: (kept under Twilio's patience; after it the message goes to the spool).
+LOCK_WAIT_SECONDS = 1.5
 
 
 class Busy(RuntimeError):

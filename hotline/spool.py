@@ -62,6 +62,21 @@ class Spool:
             db.execute(update(SpooledRow).where(SpooledRow.id == row_id).values(
                 state="handled", replies_enc=self.crypto.encrypt(json.dumps(bodies))))
 
+    def unsent(self, limit: int = 500) -> list[tuple[int, Inbound, tuple[str, ...]]]:
+        """Return handled messages whose replies still have to go out, oldest first."""
+        with Session(self.engine) as db:
+            rows = db.scalars(select(SpooledRow).where(SpooledRow.state == "handled")
+                              .order_by(SpooledRow.id).limit(limit)).all()
+            return [(r.id, self._inbound(r.payload_enc),
+                     tuple(json.loads(self.crypto.decrypt(r.replies_enc) or "[]")))
+                    for r in rows]
+
+    def sent(self, row_id: int) -> None:
+        """Mark the replies of a kept message as delivered; drop its contents."""
+        with Session(self.engine) as db, db.begin():
+            db.execute(update(SpooledRow).where(SpooledRow.id == row_id).values(
+                state="sent", replies_enc=None, payload_enc=b""))
+
     def count(self, state: str = "waiting") -> int:
         """Return how many kept messages are in a state."""
         with Session(self.engine) as db:

@@ -14,7 +14,6 @@ from twilio.twiml.messaging_response import MessagingResponse
 from hotline import redis as redis_factory
 from hotline.inbound import BadInbound, from_twilio_form
 from hotline.service import Service
-from hotline.sessions import Busy
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +71,7 @@ def messages() -> Response:
     except BadInbound as exc:
         log.warning("refused an unusable Twilio form: %s", exc)
         abort(400)
-    try:
-        handled = get_service().handle(inbound)
-    except Busy:
-        log.error("sender stayed busy; message not handled")
-        abort(503)
+    handled = get_service().handle(inbound)
     twiml = MessagingResponse()
     for body in handled.bodies:
         twiml.message(body)

@@ -96,3 +96,10 @@ ERASE_YES = N_("Yes, delete")
 ERASE_NO = N_("No, keep them")
 # TRANSLATORS: the worker's data was deleted.
 ERASED = N_("Done. We deleted your messages, answers and contact details.")
+# TRANSLATORS: sent when our system is down; the message is kept and answered later.
+OUTAGE = N_("We got your message. Our system is slow right now; we will answer soon.")
+# TRANSLATORS: like the message above, with the center's phone number in {phone}.
+OUTAGE_WITH_PHONE = N_(
+    "We got your message. Our system is slow right now; we will answer soon. "
+    "Urgent? Call {phone}."
+)

@@ -1,0 +1,91 @@
+"""Faults made for real: Redis stopped or hanging in the middle of a conversation."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import Phone, replies_of
+
+from hotline import redis as redis_factory
+from hotline.app import create_app
+from hotline.inbound import Inbound
+
+
+@pytest.fixture
+def own_redis():  # type: ignore[no-untyped-def]
+    """An embedded Redis this test may stop and start."""
+    var = Path(tempfile.mkdtemp(prefix="hlo"))
+    redis_factory.connect(None, var).close()
+    yield var
+    redis_factory.stop_embedded(var)
+    shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture
+def outage_app(overrides, own_redis):  # type: ignore[no-untyped-def]
+    app = create_app({**overrides, "redis_url": redis_factory.embedded_url(own_redis),
+                      "redis_timeout": 0.3})
+    yield app
+    app.extensions["hotline"].close()
+
+
+def test_redis_stopped_mid_conversation_keeps_the_message_and_replays_it_once(
+        outage_app, own_redis) -> None:  # type: ignore[no-untyped-def]
+    service = outage_app.extensions["hotline"]
+    phone = Phone(outage_app.test_client(), "+12135550333")
+    phone.send("hello")
+    phone.send("2")
+
+    redis_factory.stop_embedded(own_redis)
+    form = phone.form("1")
+    first = phone.post(form)
+    assert first.status_code == 200
+    (reply,) = replies_of(first.data)
+    assert "we will answer soon" in reply
+    assert phone.post(form).status_code == 200  # Twilio's retry of the same message
+    assert service.spool.count("waiting") == 1
+
+    redis_factory.connect(None, own_redis).close()
+    delivered: list[tuple[Inbound, tuple[str, ...]]] = []
+    assert service.drain_spool(lambda inbound, bodies: delivered.append((inbound, bodies))) == 1
+    assert service.drain_spool(lambda inbound, bodies: delivered.append((inbound, bodies))) == 0
+    ((inbound, bodies),) = delivered
+    assert inbound.sender == phone.number and "name of the business" in bodies[0]
+    assert "Where is the job" in phone.send("Sunny Market")[0]
+    assert service.spool.count("sent") == 1
+
+
+def test_a_spooled_worker_who_opted_out_gets_no_late_reply(outage_app, own_redis) -> None:  # type: ignore[no-untyped-def]
+    service = outage_app.extensions["hotline"]
+    phone = Phone(outage_app.test_client(), "+12135550334")
+    phone.send("hello")
+    redis_factory.stop_embedded(own_redis)
+    phone.send("1")
+    service.optouts.record(phone.number)
+    redis_factory.connect(None, own_redis).close()
+    delivered: list[object] = []
+    assert service.drain_spool(lambda *args: delivered.append(args)) == 1
+    assert delivered == []
+
+
+def test_a_hanging_redis_still_gets_an_answer_in_the_workers_language(overrides) -> None:  # type: ignore[no-untyped-def]
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    port = silent.getsockname()[1]
+    app = create_app({**overrides, "redis_url": f"redis://127.0.0.1:{port}/0",
+                      "redis_timeout": 0.2})
+    try:
+        replies = Phone(app.test_client(), "+12135550335").send("사장님이 월급을 안 줘요")
+        assert len(replies) == 1 and "곧" in replies[0]
+        assert app.extensions["hotline"].spool.count("waiting") == 1
+        health = app.test_client().get("/healthz")
+        assert health.status_code == 503 and health.get_json()["redis"] == "down"
+    finally:
+        app.extensions["hotline"].cases.engine.dispose()
+        app.extensions["hotline"].conn.close()
+        silent.close()
