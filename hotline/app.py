@@ -17,8 +17,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     settings = config.load(**dict(test_config or {}))
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the simulator serves its own, when on
     app.config["MAX_CONTENT_LENGTH"] = web.MAX_CONTENT_LENGTH
     app.extensions["hotline"] = Service.from_settings(settings)
     app.register_blueprint(web.bp)
+    if settings.simulator_enabled:
+        from hotline import simulator
+
+        simulator.init_app(app)
     return app

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -19,8 +20,8 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import CursorResult, Engine, Result
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from hotline.crypto import Crypto
@@ -123,6 +124,18 @@ def _strip(row: CaseRow) -> None:
     row.media.clear()
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """Return a stored time as UTC-aware (SQLite gives naive UTC times back)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """Return how many rows an UPDATE changed."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets foreign keys and a busy timeout like PostgreSQL."""
     if url.startswith("sqlite"):
@@ -151,7 +164,18 @@ class CaseStore:
 
     def create_tables(self) -> None:
         """Create missing tables (idempotent; no migrations needed yet)."""
-        Base.metadata.create_all(self.engine)
+        # tables of other modules share Base; importing them registers them for create_all
+        import hotline.assignments
+        import hotline.deliveries
+        import hotline.optouts
+        import hotline.organizers
+        import hotline.spool  # noqa: F401
+
+        try:
+            Base.metadata.create_all(self.engine)
+        except (OperationalError, ProgrammingError, IntegrityError):
+            # another process (a second gunicorn worker) created them at the same moment
+            Base.metadata.create_all(self.engine)
 
     def ping(self) -> bool:
         """Tell whether the database answers."""

@@ -9,6 +9,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +63,67 @@ class Settings:
     """CENTER_PHONE: the center's phone number told to workers; empty leaves it out."""
     alerts_queue: str = "alerts"
     """ALERTS_QUEUE: the RQ queue alert jobs go to."""
+    # -- organizer alerts (docs/README "Organizers and alerts") --
+    twilio_account_sid: str = ""
+    """TWILIO_ACCOUNT_SID: the Twilio account that sends alerts by SMS/WhatsApp; empty: no
+    SMS/WhatsApp alerts."""
+    twilio_from: str = ""
+    """TWILIO_FROM: the hotline number alerts come from (E.164), or a Messaging Service
+    SID (MG…)."""
+    twilio_api_base_url: str = ""
+    """TWILIO_API_BASE_URL: where the Twilio REST client sends requests; empty is
+    https://api.twilio.com (tests point it at a local server)."""
+    twilio_content_sid: str = ""
+    """TWILIO_CONTENT_SID: approved WhatsApp template (HX…) for alerts outside WhatsApp's
+    24-hour window; empty falls back to SMS there."""
+    smtp_url: str = ""
+    """SMTP_URL: e.g. smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; overrides
+    the SMTP_HOST… settings."""
+    smtp_host: str = ""
+    """SMTP_HOST: mail server for alert e-mails and the digest; empty (and no SMTP_URL):
+    no e-mail."""
+    smtp_port: int = 587
+    """SMTP_PORT: mail server port."""
+    smtp_user: str = ""
+    """SMTP_USER: mail server login; empty sends without logging in."""
+    smtp_password: str = ""
+    """SMTP_PASSWORD: mail server password."""
+    smtp_tls: str = "starttls"
+    """SMTP_TLS: ``starttls``, ``ssl`` (implicit TLS) or ``none``."""
+    smtp_from: str = "hotline@localhost"
+    """SMTP_FROM: the From address of alert e-mails and the digest."""
+    alert_webhook_url: str = ""
+    """ALERT_WEBHOOK_URL: POST each alert as JSON with a Slack-compatible ``text`` field;
+    empty: no webhook."""
+    center_timezone: str = "America/Los_Angeles"
+    """CENTER_TIMEZONE: the zone of organizers' on-call hours and of the digest time."""
+    escalate_after_minutes: int = 30
+    """ESCALATE_AFTER_MINUTES: an unclaimed case is re-alerted to everyone after this."""
+    urgent_escalate_after_minutes: int = 10
+    """URGENT_ESCALATE_AFTER_MINUTES: the same for an urgent case."""
+    digest_time: str = "08:00"
+    """DIGEST_TIME: when the daily digest of open cases is e-mailed (HH:MM, center time)."""
+    digest_to: str = ""
+    """DIGEST_TO: comma-separated addresses of the digest; empty: active coordinators."""
+    alert_retry_seconds: str = "10,60,300"
+    """ALERT_RETRY_SECONDS: waits between retries of a failing delivery before the next
+    transport is tried."""
+    transport_timeout: float = 10.0
+    """TRANSPORT_TIMEOUT_SECONDS: timeout of one Twilio, SMTP or webhook request."""
     sms_fold_accents: bool = True
     """SMS_FOLD_ACCENTS: send "informacion" not "información" by SMS when that keeps a
     message GSM-7 (about half the cost); WhatsApp keeps accents."""
+    reply_limit_per_minute: int = 30
+    """REPLY_LIMIT_PER_MINUTE: past this many messages a minute from one sender, messages
+    are still handled and recorded but not answered (floods, auto-responder loops)."""
     retention_days: int = 365
     """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
+    simulator_enabled: bool = False
+    """SIMULATOR_ENABLED: serve the staff's chat simulator at /simulator (needs
+    SIMULATOR_PASSWORD); ``hotline run`` turns it on in development."""
+    simulator_password: str = ""
+    """SIMULATOR_PASSWORD: the staff password of /simulator (at least 12 characters in
+    production)."""
     log_level: str = "INFO"
     """LOG_LEVEL: Python logging level name."""
 
@@ -85,6 +142,20 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def alert_retry_intervals(self) -> list[int]:
+        """Return ALERT_RETRY_SECONDS as whole seconds (ValueError if malformed)."""
+        intervals = [int(part) for part in self.alert_retry_seconds.split(",") if part.strip()]
+        if not intervals or any(i < 0 for i in intervals):
+            raise ValueError("expected whole seconds")
+        return intervals
+
+    @property
+    def digest_clock(self) -> time:
+        """Return DIGEST_TIME as a time of day (ValueError if malformed)."""
+        hours, _, minutes = self.digest_time.partition(":")
+        return time(int(hours), int(minutes))
 
 
 _ENV_NAMES = {
@@ -105,8 +176,30 @@ _ENV_NAMES = {
     "language_keep_days": "LANGUAGE_KEEP_DAYS",
     "center_phone": "CENTER_PHONE",
     "alerts_queue": "ALERTS_QUEUE",
+    "twilio_account_sid": "TWILIO_ACCOUNT_SID",
+    "twilio_from": "TWILIO_FROM",
+    "twilio_api_base_url": "TWILIO_API_BASE_URL",
+    "twilio_content_sid": "TWILIO_CONTENT_SID",
+    "smtp_url": "SMTP_URL",
+    "smtp_host": "SMTP_HOST",
+    "smtp_port": "SMTP_PORT",
+    "smtp_user": "SMTP_USER",
+    "smtp_password": "SMTP_PASSWORD",
+    "smtp_tls": "SMTP_TLS",
+    "smtp_from": "SMTP_FROM",
+    "alert_webhook_url": "ALERT_WEBHOOK_URL",
+    "center_timezone": "CENTER_TIMEZONE",
+    "escalate_after_minutes": "ESCALATE_AFTER_MINUTES",
+    "urgent_escalate_after_minutes": "URGENT_ESCALATE_AFTER_MINUTES",
+    "digest_time": "DIGEST_TIME",
+    "digest_to": "DIGEST_TO",
+    "alert_retry_seconds": "ALERT_RETRY_SECONDS",
+    "transport_timeout": "TRANSPORT_TIMEOUT_SECONDS",
     "sms_fold_accents": "SMS_FOLD_ACCENTS",
+    "reply_limit_per_minute": "REPLY_LIMIT_PER_MINUTE",
     "retention_days": "RETENTION_DAYS",
+    "simulator_enabled": "SIMULATOR_ENABLED",
+    "simulator_password": "SIMULATOR_PASSWORD",
     "log_level": "LOG_LEVEL",
 }
 
@@ -176,6 +269,8 @@ def _validate(settings: Settings) -> Settings:
     for locale in settings.languages:
         if not locale.replace("_", "").isalnum():
             raise ConfigError(f"ENABLED_LANGUAGES: {locale!r} is not a locale code")
+    _validate_alerts(settings)
+    _validate_simulator(settings)
     return settings
 
 
@@ -204,3 +299,48 @@ def _dev_secret(var_dir: Path) -> str:
             with os.fdopen(fd, "w") as fh:
                 fh.write(candidate)
     return path.read_text().strip()
+
+
+def _validate_alerts(settings: Settings) -> None:
+    """Refuse alert settings that would only fail later, inside a job."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(settings.center_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"CENTER_TIMEZONE={settings.center_timezone!r}: not a time zone "
+                          "such as America/Los_Angeles") from None
+    try:
+        settings.digest_clock  # noqa: B018 - parsing is the check
+    except ValueError:
+        raise ConfigError(f"DIGEST_TIME={settings.digest_time!r}: expected HH:MM") from None
+    try:
+        settings.alert_retry_intervals  # noqa: B018 - parsing is the check
+    except ValueError:
+        raise ConfigError(f"ALERT_RETRY_SECONDS={settings.alert_retry_seconds!r}: expected "
+                          "comma-separated whole seconds, e.g. 10,60,300") from None
+    if settings.smtp_tls not in ("starttls", "ssl", "none"):
+        raise ConfigError("SMTP_TLS must be starttls, ssl or none")
+    for field_name, schemes in (("smtp_url", ("smtp://", "smtps://")),
+                                ("alert_webhook_url", ("https://", "http://")),
+                                ("twilio_api_base_url", ("https://", "http://"))):
+        value = getattr(settings, field_name)
+        if value and not value.startswith(schemes):
+            raise ConfigError(f"{_ENV_NAMES[field_name]} must start with {' or '.join(schemes)}")
+    if "@" not in settings.smtp_from:
+        raise ConfigError("SMTP_FROM must be an e-mail address")
+
+
+#: Shortest simulator password accepted in production.
+MIN_SIMULATOR_PASSWORD = 12
+
+
+def _validate_simulator(settings: Settings) -> None:
+    """Never serve the simulator without a password, nor with a guessable one in production."""
+    if not settings.simulator_enabled:
+        return
+    if not settings.simulator_password:
+        raise ConfigError("SIMULATOR_PASSWORD is required when SIMULATOR_ENABLED is true")
+    if settings.is_production and len(settings.simulator_password) < MIN_SIMULATOR_PASSWORD:
+        raise ConfigError(f"SIMULATOR_PASSWORD must be at least {MIN_SIMULATOR_PASSWORD} "
+                          "characters in production")

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
 from hotline.dialogue.keywords import Lexicon, build_lexicon
@@ -52,6 +53,26 @@ def compile_catalog(po_path: Path, mo_path: Path | None = None) -> Path:
     return mo_path
 
 
+def start_catalog(locales_dir: Path, locale: str) -> Path:
+    """Create ``<locale>/LC_MESSAGES/messages.po`` from the template, every entry empty.
+
+    Works for any language code, including ones Babel has no data for (``zap``).
+    """
+    path = catalog_path(locales_dir, locale)
+    if path.exists():
+        raise FileExistsError(path)
+    with (locales_dir / f"{DOMAIN}.pot").open("rb") as fh:
+        template = read_po(fh)
+    catalog = Catalog(locale=locale, domain=DOMAIN, project=template.project,
+                      version=template.version, copyright_holder="hotline contributors",
+                      fuzzy=False)
+    catalog.update(template, no_fuzzy_matching=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=76)
+    return path
+
+
 @dataclass
 class _Loaded:
     translations: NullTranslations
@@ -59,14 +80,20 @@ class _Loaded:
 
 
 class Catalogs:
-    """The translations of every enabled locale, reloaded when their ``.mo`` changes."""
+    """The translations of every enabled locale, reloaded when their ``.mo`` changes.
 
-    def __init__(self, locales_dir: Path, languages: Iterable[str]) -> None:
+    ``from_source`` reads the ``.po`` files instead (what staff are editing, before they
+    compile), so ``hotline i18n check`` measures the words as they are now.
+    """
+
+    def __init__(self, locales_dir: Path, languages: Iterable[str], *,
+                 from_source: bool = False) -> None:
         self.locales_dir = Path(locales_dir)
         self.languages = tuple(languages)
+        self.from_source = from_source
         self._loaded: dict[str, _Loaded] = {}
         self._lexicon: Lexicon | None = None
-        self._lexicon_topics: tuple[tuple[str, str], ...] = ()
+        self._lexicon_key: tuple[object, ...] = ()
         self._checked = 0.0
         self._lock = threading.Lock()
         for locale in self.languages:
@@ -79,12 +106,13 @@ class Catalogs:
         po = catalog_path(self.locales_dir, locale, ".po")
         translations: NullTranslations
         mtime = 0.0
-        if mo.exists():
+        if mo.exists() and not self.from_source:
             mtime = mo.stat().st_mtime
             with mo.open("rb") as fh:
                 translations = Translations(fh, domain=DOMAIN)
         elif po.exists():
-            log.warning("catalog %s is not compiled; reading the .po directly", locale)
+            if not self.from_source:
+                log.warning("catalog %s is not compiled; reading the .po directly", locale)
             buffer = BytesIO()
             with po.open("rb") as fh:
                 write_mo(buffer, read_po(fh, locale=locale))
@@ -128,12 +156,19 @@ class Catalogs:
             return str(loaded.translations.pgettext(context, msgid))
         return str(loaded.translations.gettext(msgid))
 
-    def lexicon(self, topics: Iterable[tuple[str, str]]) -> Lexicon:
-        """Return the keyword tables, built once per catalog version."""
+    def lexicon(self, topics: Iterable[tuple[str, str]],
+                languages: Iterable[str] | None = None) -> Lexicon:
+        """Return the keyword tables of ``languages`` (all loaded ones by default).
+
+        Built once per catalog version; a language left out has no keywords at all, so
+        nobody can switch to it by name.
+        """
         topics = tuple(topics)
-        if self._lexicon is None or topics != self._lexicon_topics:
-            self._lexicon = build_lexicon(self.translate, self.languages, topics)
-            self._lexicon_topics = topics
+        offered = self.languages if languages is None else tuple(languages)
+        key = (topics, offered)
+        if self._lexicon is None or key != self._lexicon_key:
+            self._lexicon = build_lexicon(self.translate, offered, topics)
+            self._lexicon_key = key
         return self._lexicon
 
     # -- rendering -------------------------------------------------------------------

@@ -50,7 +50,7 @@ def from_twilio_form(form: Mapping[str, str]) -> Inbound:
         channel = Channel.WHATSAPP
         sender = sender.removeprefix("whatsapp:")
     to = (form.get("To") or "").removeprefix("whatsapp:")
-    body = (form.get("Body") or "").replace("\x00", "")[:MAX_BODY]
+    body = (form.get("Body") or "")[:MAX_BODY]  # kept as sent; stored encrypted
     return Inbound(sid, channel, sender, body, _media(form), to)
 
 

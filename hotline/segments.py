@@ -122,6 +122,25 @@ def non_gsm_chars(text: str) -> list[str]:
     )
 
 
+def gsm7_alternative(char: str) -> str | None:
+    """Return GSM-7 text that can stand in for char (´→', º→o), or None if nothing looks alike.
+
+    Wider than what ``fold_to_gsm7`` does silently: it also offers compatibility forms
+    (º→o, ª→a, ＡＢＣ→ABC) that a person should choose, since "nº" folded reads "no".
+    """
+    if is_gsm7(char):
+        return char
+    folded = _fold_char(char)
+    if is_gsm7(folded):
+        return folded
+    bare = "".join(
+        part
+        for part in unicodedata.normalize("NFKD", char)
+        if not unicodedata.combining(part)
+    ).strip()
+    return bare if bare and is_gsm7(bare) else None
+
+
 def fold_to_gsm7(text: str) -> str | None:
     """Fold look-alike characters to GSM-7 so a Spanish SMS costs 160 chars a segment, not 70.
 

@@ -19,6 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hotline import redis as redis_factory
 from hotline.cases import CaseStore, make_engine
+from hotline.catalog_check import offered_languages
+from hotline.claims import Claims
 from hotline.config import Settings
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
@@ -27,6 +29,7 @@ from hotline.dialogue.engine import Context, step
 from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
+from hotline.dispatch import Dispatcher
 from hotline.i18n import Catalogs
 from hotline.inbound import Channel, Inbound
 from hotline.optouts import OptOuts
@@ -72,6 +75,9 @@ class Service:
         self.alerts = Queue(settings.alerts_queue, connection=conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
+        self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
+        self.claims = Claims(self.dispatcher)
+        self.languages = self._offered()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Service:
@@ -88,13 +94,24 @@ class Service:
         self.cases.engine.dispose()
         self.conn.close()
 
+    def _offered(self) -> tuple[str, ...]:
+        """Return the enabled languages whose catalogs pass the check; log the others."""
+        offered, problems = offered_languages(self.catalogs.locales_dir, self.settings.languages)
+        for locale in dict.fromkeys(p.locale for p in problems):
+            found = [p for p in problems if p.locale == locale]
+            log.warning("language %s is not offered to workers: %d problem(s), first: %s "
+                        "(see `hotline i18n check --lang %s`)", locale, len(found), found[0],
+                        locale)
+        return offered
+
     def context(self) -> Context:
         """Return the dialogue's view of this deployment (rebuilt when catalogs change)."""
-        self.catalogs.reload_if_changed()
+        if self.catalogs.reload_if_changed():
+            self.languages = self._offered()
         topics = ((str(t.id), t.keywords) for t in TOPICS)
         return Context(
-            lexicon=self.catalogs.lexicon(topics),
-            languages=self.settings.languages,
+            lexicon=self.catalogs.lexicon(topics, self.languages),
+            languages=self.languages,
             idle_seconds=self.settings.session_idle_minutes * 60,
             report_keep_seconds=self.settings.report_keep_hours * 3600,
             center_phone=self.settings.center_phone,
@@ -107,11 +124,29 @@ class Service:
         SQL spool and the worker is told we will answer soon; ``drain_spool`` replays it.
         """
         now = now or datetime.now(UTC)
+        answered = self._organizer(inbound, now)
+        if answered is not None:
+            return answered
         try:
             return self._handle(inbound, now)
         except (redis.RedisError, Busy) as exc:
             log.error("message spooled: %s", type(exc).__name__)
             return self._spooled(inbound, now)
+
+    def _organizer(self, inbound: Inbound, now: datetime) -> Handled | None:
+        """Answer a registered organizer's command; None for anyone else (workers)."""
+        try:
+            organizer = self.claims.organizer(inbound)
+        except SQLAlchemyError as exc:
+            log.error("organizer lookup failed: %s", type(exc).__name__)
+            return None
+        if organizer is None:
+            return None
+        try:
+            return Handled((self.claims.answer(organizer, inbound, now),))
+        except SQLAlchemyError as exc:
+            log.error("organizer command failed: %s", type(exc).__name__)
+            return Handled((self.claims.unavailable(organizer),))
 
     def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
         try:
@@ -120,7 +155,7 @@ class Service:
             log.critical("message lost: Redis and the database are both down (%s)",
                          type(exc).__name__)
         guess = detect(inbound.text)
-        locales = [guess] if guess in self.settings.languages else list(self.settings.languages)
+        locales = [guess] if guess in self.languages else list(self.languages)
         msgid = messages.OUTAGE_WITH_PHONE if self.settings.center_phone else messages.OUTAGE
         reply = Reply(msgid, {"phone": self.settings.center_phone})
         body = "\n\n".join(self.render(reply, loc, inbound.channel, None) for loc in locales)
@@ -149,9 +184,9 @@ class Service:
         return replayed
 
     def _handle(self, inbound: Inbound, now: datetime) -> Handled:
-        token = self.sessions.lock(inbound.sender)
+        token, loaded = self.sessions.begin(inbound.sender, inbound.sid,
+                                            int(now.timestamp()) // 60)
         try:
-            loaded = self.sessions.load(inbound.sender, inbound.sid)
             if loaded.earlier_reply is not None:
                 log.info("duplicate MessageSid answered from cache")
                 return Handled(tuple(json.loads(loaded.earlier_reply)), duplicate=True)
@@ -177,6 +212,11 @@ class Service:
             if erased:
                 log.info("sender erased at their request")
                 return Handled(bodies)  # keep nothing, not even this reply
+            if loaded.recent > self.settings.reply_limit_per_minute:
+                # a flood or an auto-responder loop: keep handling, stop answering
+                log.warning("replies throttled for a sender (%d messages/minute)",
+                            loaded.recent)
+                bodies = ()
             try:
                 self.sessions.save(inbound.sender, inbound.sid, session,
                                    json.dumps(bodies, ensure_ascii=False).encode(), token)

@@ -30,12 +30,20 @@ class Busy(RuntimeError):
     """Another message from the same sender is still being handled."""
 
 
+#: Window of the per-sender message counter used to throttle replies.
+RATE_WINDOW_SECONDS = 60
+
+
 @dataclass(frozen=True)
 class Loaded:
-    """What one load brings back: the session and, for a duplicate, the earlier reply."""
+    """What one load brings back: the session and, for a duplicate, the earlier reply.
+
+    ``recent`` counts this sender's messages in the last minute (throttling).
+    """
 
     session: Session
     earlier_reply: bytes | None
+    recent: int = 0
 
 
 class SessionStore:
@@ -53,9 +61,10 @@ class SessionStore:
 
     # -- keys -------------------------------------------------------------------------
 
-    def _keys(self, sender: str) -> tuple[str, str, str]:
+    def _keys(self, sender: str) -> tuple[str, str, str, str]:
         who = self.crypto.sender_id(sender)
-        return (f"{self.prefix}s:{who}", f"{self.prefix}l:{who}", f"{self.prefix}k:{who}")
+        return (f"{self.prefix}s:{who}", f"{self.prefix}l:{who}", f"{self.prefix}k:{who}",
+                f"{self.prefix}r:{who}")
 
     def _dedupe_key(self, sender: str, sid: str) -> str:
         # the sender's pseudonym is part of the key so erasure can find every one
@@ -83,9 +92,32 @@ class SessionStore:
 
     def load(self, sender: str, sid: str) -> Loaded:
         """Return the session and any reply already given to this MessageSid."""
-        state_key, language_key, _ = self._keys(sender)
+        state_key, language_key, _, _ = self._keys(sender)
         values: list[Any] = self.conn.mget(state_key, language_key, self._dedupe_key(sender, sid))
-        raw_state, raw_language, earlier = values
+        return self._loaded(*values)
+
+    def begin(self, sender: str, sid: str, minute: int = 0,
+              wait: float = LOCK_WAIT_SECONDS) -> tuple[str, Loaded]:
+        """Lock the sender, load the session, check the MessageSid and count the message
+        in the current ``minute`` (epoch minutes), all in one round trip; wait briefly
+        while another message holds the lock."""
+        state_key, language_key, lock_key, rate_key = self._keys(sender)
+        rate_key = f"{rate_key}:{minute}"
+        keys = [lock_key, state_key, language_key, self._dedupe_key(sender, sid), rate_key]
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + wait
+        while True:
+            result: list[Any] = self.conn.eval(_BEGIN, len(keys), *keys, token, LOCK_SECONDS,
+                                               RATE_WINDOW_SECONDS)
+            if result[0] == 1:
+                loaded = self._loaded(result[1] or None, result[2] or None, result[3] or None)
+                return token, Loaded(loaded.session, loaded.earlier_reply, int(result[4]))
+            if time.monotonic() >= deadline:
+                raise Busy("sender is busy")
+            time.sleep(0.02)
+
+    def _loaded(self, raw_state: bytes | None, raw_language: bytes | None,
+                earlier: bytes | None) -> Loaded:
         if earlier is not None:
             earlier = self._open(earlier)
         session = Session()
@@ -101,7 +133,7 @@ class SessionStore:
     def save(self, sender: str, sid: str, session: Session, reply: bytes,
              lock_token: str | None = None) -> None:
         """Store the session, the language and the reply to ``sid``, and unlock, at once."""
-        state_key, language_key, lock_key = self._keys(sender)
+        state_key, language_key, lock_key, _ = self._keys(sender)
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
         pipe = self.conn.pipeline(transaction=True)
         pipe.set(state_key, self._seal(session.to_json().encode()), ex=keep)
@@ -116,6 +148,7 @@ class SessionStore:
         """Delete everything kept about a sender (erasure): session, language, replies."""
         keys = [*self._keys(sender)]
         keys += self.conn.scan_iter(match=self._dedupe_key(sender, "*"), count=1000)
+        keys += self.conn.scan_iter(match=f"{self._keys(sender)[3]}:*", count=1000)
         self.conn.delete(*keys)
 
     def _seal(self, data: bytes) -> bytes:
@@ -130,6 +163,14 @@ class SessionStore:
             return None
         return text.encode() if text is not None else None
 
+
+_BEGIN = """
+if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
+local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4])
+local n = redis.call('incr', KEYS[5])
+if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
+return {1, v[1], v[2], v[3], n}
+"""
 
 _UNLOCK = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end

@@ -78,6 +78,16 @@ def messages() -> Response:
     return Response(str(twiml), mimetype="application/xml")
 
 
+@bp.post("/twilio/status")
+@twilio_signed
+def status() -> tuple[str, int]:
+    """Hear Twilio's delivery reports: a failed alert moves on to the next transport."""
+    form = request.form
+    get_service().dispatcher.reported(form.get("MessageSid", ""), form.get("MessageStatus", ""),
+                                      form.get("ErrorCode", ""))
+    return "", 204
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """Report whether Redis and the database answer."""

@@ -184,3 +184,15 @@ def replies_of(xml: bytes) -> list[str]:
     root = ElementTree.fromstring(xml)
     assert root.tag == "Response"
     return [el.text or "" for el in root.iter("Message")]
+
+
+# the local Twilio API, SMTP server and webhook that alert tests send to
+from fakes import (  # noqa: E402, F401
+    alert_env,
+    alert_overrides,
+    alert_service,
+    jobs,
+    mailbox,
+    twilio_api,
+    webhook_sink,
+)

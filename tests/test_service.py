@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hotline.cases import Base
+from hotline.cases import make_engine
 from hotline.dialogue import messages
 from hotline.inbound import Channel, Inbound
 from hotline.service import Service
@@ -45,12 +45,12 @@ def test_a_case_number_is_only_given_after_the_case_is_committed(service: Servic
     worker = Worker(service)
     for text in REPORT:
         worker.send(text)
-    Base.metadata.tables["case_events"].drop(service.cases.engine)
-    Base.metadata.tables["case_media"].drop(service.cases.engine)
-    Base.metadata.tables["cases"].drop(service.cases.engine)
+    working = service.cases.engine
+    service.cases.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/down")
     failed = worker.send("1")
     assert failed == (service.catalogs.translate("en", None, messages.FILE_FAILED),)
-    service.cases.create_tables()
+    service.cases.engine.dispose()
+    service.cases.engine = working
     assert service.cases.count() == 0
     filed = worker.send("1")
     assert "case number is" in filed[0]
@@ -144,3 +144,37 @@ def test_erase_me_removes_the_session_replies_and_personal_case_data(service: Se
     assert ("erased", "at the worker's request") in service.cases.events(case.id)
     # a new conversation starts from scratch, with no language remembered
     assert worker.send("1")[0].startswith("Language")
+
+
+def test_a_flood_from_one_number_is_handled_but_not_answered(service: Service) -> None:
+    worker = Worker(service, "+12135550144")
+    answered = [worker.send("hello" if i == 0 else "0", after=timedelta(seconds=1))
+                for i in range(40)]
+    assert worker.send("0", after=timedelta(minutes=2)), "answers resume after the minute"
+    limit = service.settings.reply_limit_per_minute
+    assert all(answered[:limit]) and not any(answered[limit:])
+    assert service.sessions.load(worker.number, "SMx").session.step.value == "menu"
+
+
+def test_nothing_personal_is_readable_anywhere_in_redis(service: Service, redis_conn) -> None:  # type: ignore[no-untyped-def]
+    worker = Worker(service, "+12135550122")
+    for text in REPORT[:6] + ["Sr. Kim no me paga", "1", "1", "2", "1", "Rosa Maria", "1", "1"]:
+        worker.send(text)
+    assert service.cases.count() == 1
+    secrets = (b"2135550122", b"Moda Inc", b"Sr. Kim", b"Rosa Maria")
+    for key in redis_conn.scan_iter(count=1000):
+        kind = redis_conn.type(key)
+        if kind == b"string":
+            values = [redis_conn.get(key) or b""]
+        elif kind == b"hash":
+            values = [b"".join(k + v for k, v in redis_conn.hgetall(key).items())]
+        elif kind in (b"list",):
+            values = redis_conn.lrange(key, 0, -1)
+        elif kind in (b"zset",):
+            values = [m for m in redis_conn.zrange(key, 0, -1)]
+        elif kind == b"set":
+            values = list(redis_conn.smembers(key))
+        else:
+            values = []
+        for secret in secrets:
+            assert secret not in key and all(secret not in v for v in values), key

@@ -1,29 +1,36 @@
-"""Alert jobs: run by ``hotline worker`` from the alerts queue.
+"""Alert jobs, run by ``hotline worker`` from the alerts queue.
 
-Job arguments are case ids only; RQ keeps a failed job's arguments in Redis for a long
-time, and a case id reveals nothing about the worker.
+Job arguments are ids only; RQ keeps a failed job's arguments in Redis for a long time,
+and an id reveals nothing about the worker.
 """
 
 from __future__ import annotations
 
 import logging
 
+from rq import get_current_job
+
 from hotline import config
-from hotline.cases import CaseStore, make_engine
-from hotline.crypto import Crypto
+from hotline.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
 
 def alert_case(case_id: int) -> str:
-    """Mark a case as ready for organizers; the organizer-alerts issue adds transports."""
-    settings = config.load()
-    store = CaseStore(make_engine(settings.sqlalchemy_url),
-                      Crypto(settings.secret_key, settings.encryption_keys))
-    case = store.get(case_id)
-    if case is None:
-        log.warning("alert for missing case %d dropped", case_id)
-        return "missing"
-    store.record(case_id, "alert_job_ran")
-    log.info("alert job ran for case %d (%s)", case_id, case.kind)
-    return case.ref
+    """Alert the organizers routing picks for a newly filed case."""
+    with Dispatcher.opened(config.load()) as dispatcher:
+        return dispatcher.alert(case_id)
+
+
+def deliver(delivery_id: int) -> str:
+    """Send one delivery; raise to be retried, or fall back on the last attempt."""
+    job = get_current_job()
+    final = job is None or not job.retries_left
+    with Dispatcher.opened(config.load()) as dispatcher:
+        return dispatcher.deliver(delivery_id, final=final)
+
+
+def delivery_failed(delivery_id: int, code: str) -> str:
+    """Handle a failure Twilio reported after it had accepted a message."""
+    with Dispatcher.opened(config.load()) as dispatcher:
+        return dispatcher.failed_later(delivery_id, code)

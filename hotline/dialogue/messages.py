@@ -43,6 +43,7 @@ PHOTO_NOTED = N_("Photo received. Send more, or send 1 when you are done.")
 # TRANSLATORS: the story is long enough to be stored. Keep "1".
 DETAILS_FULL = N_("Thank you, we have enough details. Send 1 to go on.")
 # TRANSLATORS: summary of the report before sending; each {x} is an answer.
+# BUDGET: 3 (it repeats the worker's answers; measured with typical ones)
 SUMMARY = N_(
     "Please check your report:\nWork: {industry}\nBusiness: {employer}\nPlace: {location}\n"
     "Problem: {issues}\nWhen: {when}\nStill there: {still}\nContact: {contact}\nName: {name}"
@@ -103,3 +104,6 @@ OUTAGE_WITH_PHONE = N_(
     "We got your message. Our system is slow right now; we will answer soon. "
     "Urgent? Call {phone}."
 )
+# TRANSLATORS: SMS to the worker when an organizer takes their case (sent by the alert
+# worker, not as a reply); {ref} is their case number.
+CASE_TAKEN = N_("Good news: an organizer has your case {ref} and will contact you soon.")

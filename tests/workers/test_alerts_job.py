@@ -42,6 +42,8 @@ def test_a_filed_case_is_alerted_by_a_real_worker_with_only_its_id(app, client, 
                             env=worker_env(overrides), capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
-    assert ("alert_job_ran", "") in service.cases.events(case.id)
+    events = service.cases.events(case.id)
+    assert ("alerted", "everyone: 0 organizers") in events  # nobody registered yet
+    assert ("no_organizers", "") in events
     assert queue.count == 0
     assert phone.number[1:] not in result.stderr + result.stdout

@@ -1,0 +1,317 @@
+"""Local stand-ins that receive real requests: Twilio's Messages API, a webhook, SMTP.
+
+conftest.py exposes the fixtures; each starts a real server on 127.0.0.1 and records
+what reached it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+
+ACCOUNT_SID = "AC" + "1" * 32
+FROM = "+12135550000"
+
+Response = tuple[int, dict[str, Any]]
+
+
+class _Server:
+    """An HTTP server on a free local port, serving from a thread."""
+
+    def __init__(self, handle: Any) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                length = int(self.headers.get("Content-Length") or 0)
+                status, body = handle(self.path, dict(self.headers), self.rfile.read(length))
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
+                                       daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+@dataclass
+class TwilioApi:
+    """Speaks POST /2010-04-01/Accounts/{sid}/Messages.json like Twilio.
+
+    Answers 201 with a message SID, unless a scripted answer is queued: for every
+    recipient (``fail``) or for one (``fail_for``), e.g. ``fail(63016)`` or
+    ``fail(20500, status=500, times=2)``.
+    """
+
+    requests: list[dict[str, str]] = field(default_factory=list)
+    accepted: list[dict[str, str]] = field(default_factory=list)
+    script: list[Response] = field(default_factory=list)
+    by_recipient: dict[str, list[Response]] = field(default_factory=dict)
+    bad_requests: list[str] = field(default_factory=list)
+    auth_token: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: _Server | None = None
+
+    def fail(self, code: int, *, status: int = 400, times: int = 1) -> None:
+        with self.lock:
+            self.script.extend([_twilio_error(code, status)] * times)
+
+    def fail_for(self, to: str, code: int, *, status: int = 400, times: int = 1) -> None:
+        with self.lock:
+            self.by_recipient.setdefault(to, []).extend([_twilio_error(code, status)] * times)
+
+    def to(self, number: str) -> list[dict[str, str]]:
+        """Return the accepted messages to a number (``whatsapp:+1…`` for WhatsApp)."""
+        return [m for m in self.accepted if m["To"] == number]
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return self.server.url
+
+    def handle(self, path: str, headers: dict[str, str], body: bytes) -> Response:
+        expected = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+        auth = headers.get("Authorization", "")
+        form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+        with self.lock:
+            self.requests.append(form)
+            if path != expected or auth != _basic(ACCOUNT_SID, self.auth_token):
+                self.bad_requests.append(path)
+                return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+            queued = self.by_recipient.get(form.get("To", ""))
+            if queued:
+                return queued.pop(0)
+            if self.script:
+                return self.script.pop(0)
+            sid = "SM" + uuid.uuid4().hex
+            self.accepted.append({**form, "sid": sid})
+        return 201, {"sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To"),
+                     "from": form.get("From"), "body": form.get("Body"), "status": "queued",
+                     "num_segments": "1", "direction": "outbound-api"}
+
+
+@dataclass
+class WebhookSink:
+    """Receives JSON POSTs; answers 200 unless statuses are queued in ``script``."""
+
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    script: list[int] = field(default_factory=list)
+    server: _Server | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return self.server.url + "/hooks/alerts"
+
+    def handle(self, path: str, headers: dict[str, str], body: bytes) -> Response:
+        status = self.script.pop(0) if self.script else 200
+        if status == 200:
+            self.posts.append(json.loads(body))
+        return status, {"ok": status == 200}
+
+
+class Mailbox:
+    """An SMTP server (aiosmtpd) that keeps what it receives; refuses listed addresses."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[EmailMessage] = []
+        self.refuse: set[str] = set()
+        self.busy = 0  # answer this many DATA commands with a temporary 451
+        self.port = _free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          rcpt_options: Any) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.busy:
+            self.busy -= 1
+            return "451 4.3.0 try again later"
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.controller.stop()
+
+
+def body_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _twilio_error(code: int, status: int) -> Response:
+    return status, {"code": code, "message": f"error {code}", "status": status,
+                    "more_info": f"https://www.twilio.com/docs/errors/{code}"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def twilio_api() -> Iterator[TwilioApi]:
+    api = TwilioApi()
+    api.server = _Server(api.handle)
+    yield api
+    api.server.close()
+
+
+@pytest.fixture
+def webhook_sink() -> Iterator[WebhookSink]:
+    sink = WebhookSink()
+    sink.server = _Server(sink.handle)
+    yield sink
+    sink.server.close()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def alert_overrides(overrides: dict[str, Any], twilio_api: TwilioApi, mailbox: Mailbox,
+                    webhook_sink: WebhookSink) -> dict[str, Any]:
+    """Settings of a hotline whose alerts reach the local fakes; retries are immediate."""
+    # Twilio's REST API and its webhook signatures use the same account auth token
+    twilio_api.auth_token = overrides["twilio_auth_token"]
+    return {
+        **overrides,
+        "twilio_account_sid": ACCOUNT_SID,
+        "twilio_from": FROM,
+        "twilio_api_base_url": twilio_api.url,
+        "smtp_url": mailbox.url,
+        "smtp_tls": "none",
+        "smtp_from": "hotline@center.example",
+        "alert_webhook_url": webhook_sink.url,
+        "alert_retry_seconds": "0,0",
+        "transport_timeout": 5.0,
+    }
+
+
+class Jobs:
+    """Runs this test's queued RQ jobs in-process (``SimpleWorker``, burst) and moves
+    scheduled jobs into the queue when a test says their time has come."""
+
+    def __init__(self, conn: Any, queue_name: str) -> None:
+        from rq import Queue
+
+        self.conn = conn
+        self.queue = Queue(queue_name, connection=conn)
+        self.runs = 0
+
+    def run(self) -> None:
+        """Work the queue until it is empty (retries with no wait included)."""
+        from rq import SimpleWorker
+
+        self.runs += 1
+        worker = SimpleWorker([self.queue], connection=self.conn,
+                              name=f"{self.queue.name}-w{self.runs}")
+        worker.work(burst=True, logging_level="WARNING")
+
+    def scheduled(self) -> list[tuple[str, Any]]:
+        """Return (function name, args) of the jobs waiting for their time."""
+        from rq.job import Job
+        from rq.registry import ScheduledJobRegistry
+
+        registry = ScheduledJobRegistry(queue=self.queue)
+        jobs = [Job.fetch(i, connection=self.conn) for i in registry.get_job_ids()]
+        return [(job.func_name, job.args) for job in jobs]
+
+    def come_due(self, func_name: str | None = None) -> int:
+        """Drive time: put scheduled jobs (of one function) in the queue now."""
+        from rq.job import Job
+        from rq.registry import ScheduledJobRegistry
+
+        registry = ScheduledJobRegistry(queue=self.queue)
+        moved = 0
+        for job_id in registry.get_job_ids():
+            job = Job.fetch(job_id, connection=self.conn)
+            if func_name is None or job.func_name == func_name:
+                registry.remove(job)
+                self.queue.enqueue_job(job)
+                moved += 1
+        return moved
+
+
+@pytest.fixture
+def alert_env(alert_overrides: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+              ) -> dict[str, str]:
+    """The same settings as environment variables, for jobs that read them."""
+    from hotline.config import env_name
+
+    env = {env_name(k): str(v) for k, v in alert_overrides.items()}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def jobs(alert_env: dict[str, str], redis_conn: Any, namespace: str) -> Jobs:
+    return Jobs(redis_conn, namespace)
+
+
+@pytest.fixture
+def alert_service(alert_overrides: dict[str, Any]) -> Iterator[Any]:
+    """A Service (with its Dispatcher) whose alerts reach the fakes."""
+    from hotline import config
+    from hotline.service import Service
+
+    service = Service.from_settings(config.load(environ={}, **alert_overrides))
+    yield service
+    service.close()
