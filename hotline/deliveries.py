@@ -156,18 +156,33 @@ class DeliveryStore:
 
     def take(self, delivery_id: int, now: datetime) -> Delivery | None:
         """Mark a delivery as being sent by us; None if it is sent, done or someone else's."""
-        stale = now - SENDING_LEASE
         with Session(self.engine) as db, db.begin():
             taken = rows_changed(db.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.id == delivery_id,
-                       or_(DeliveryRow.status == str(Status.PENDING),
-                           (DeliveryRow.status == str(Status.SENDING))
-                           & (DeliveryRow.updated_at < stale)))
+                .where(DeliveryRow.id == delivery_id, DeliveryRow.status == str(Status.PENDING))
                 .values(status=str(Status.SENDING), attempts=DeliveryRow.attempts + 1,
                         updated_at=now)
             ))
             if not taken:
+                return None
+            row = db.get(DeliveryRow, delivery_id)
+            return _view(row) if row else None
+
+    def interrupted(self, delivery_id: int, now: datetime) -> Delivery | None:
+        """Close a send whose worker died mid-way (still ``sending`` past the lease).
+
+        It may or may not have reached the provider, so it is never sent again: it is
+        marked failed ("interrupted") and the caller falls back to the next transport.
+        """
+        stale = now - SENDING_LEASE
+        with Session(self.engine) as db, db.begin():
+            closed = rows_changed(db.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery_id, DeliveryRow.status == str(Status.SENDING),
+                       DeliveryRow.updated_at < stale)
+                .values(status=str(Status.FAILED), error="interrupted", updated_at=now)
+            ))
+            if not closed:
                 return None
             row = db.get(DeliveryRow, delivery_id)
             return _view(row) if row else None

@@ -305,6 +305,10 @@ class Dispatcher:
         now = now or datetime.now(UTC)
         row = self.deliveries.take(delivery_id, now)
         if row is None:
+            stuck = self.deliveries.interrupted(delivery_id, now)
+            if stuck is not None:  # its worker died mid-send: never send it twice
+                return self._failed(stuck, TransportError("interrupted"), now,
+                                    already_marked=True)
             return "not pending"
         try:
             provider_id = self._send(row, now)

@@ -79,6 +79,15 @@ class TwilioApi:
     auth_token: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: _Server | None = None
+    #: while set, each request is recorded and then held until ``release`` (a hung API)
+    held: threading.Event | None = None
+
+    def hold(self) -> None:
+        self.held = threading.Event()
+
+    def release(self) -> None:
+        if self.held is not None:
+            self.held.set()
 
     def fail(self, code: int, *, status: int = 400, times: int = 1) -> None:
         with self.lock:
@@ -103,6 +112,9 @@ class TwilioApi:
         form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
         with self.lock:
             self.requests.append(form)
+        if self.held is not None:
+            self.held.wait(30)
+        with self.lock:
             if path != expected or auth != _basic(ACCOUNT_SID, self.auth_token):
                 self.bad_requests.append(path)
                 return 401, {"code": 20003, "message": "Authenticate", "status": 401}

@@ -44,6 +44,21 @@ def run_worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return result
 
 
+def horses_of(pid: int) -> list[int]:
+    """Return the work-horses of an RQ worker: children that lead their own group."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and int(fields[2]) == int(entry):
+                found.append(int(entry))
+    return found
+
+
 def file_callback(client: Any, number: str) -> str:
     phone = Phone(client, number)
     phone.send("hello")
@@ -139,3 +154,49 @@ def test_nobody_takes_it_so_the_worker_escalates_when_its_time_comes(
     assert bodies[BEN].startswith(f"Sigue abierto tras 30 min: caso {ref}")  # Ben reads Spanish
     state = service.dispatcher.assignments.get(case.id)
     assert state is not None and state.level == 1
+
+
+def test_a_worker_killed_mid_send_never_sends_twice_and_falls_back(
+        app, client, alert_env: dict[str, str], twilio_api: TwilioApi,  # type: ignore[no-untyped-def]
+        mailbox: Mailbox) -> None:
+    import signal
+    import time
+
+    from hotline.deliveries import Status
+
+    service = app.extensions["hotline"]
+    service.dispatcher.organizers.add(Changes(name="Ana", phone=ANA, email="ana@example.org",
+                                              languages="en"))
+    ref = file_callback(client, "+13235550177")
+    case = service.cases.by_ref(ref)
+    twilio_api.hold()  # the Messages API accepts the connection and hangs
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "DATABASE_"))}
+    worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "--burst"],
+                              env={**clean, **alert_env}, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not twilio_api.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(twilio_api.requests) == 1, "the send never started"
+    (horse,) = horses_of(worker.pid)  # RQ forks a work-horse (in its own session)
+    os.kill(horse, signal.SIGKILL)  # killed mid-send
+    twilio_api.release()
+    try:
+        worker.wait(30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(10)
+
+    (sms,) = [d for d in service.dispatcher.deliveries.for_case(case.id)
+              if d.transport == "sms"]
+    assert sms.status == Status.SENDING
+    # the retry comes after the lease: it must not send the SMS again
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    assert service.dispatcher.deliver(sms.id, now=later).startswith("fell back to")
+    run_worker(alert_env)
+    assert len(twilio_api.requests) == 1
+    (email,) = mailbox.to("ana@example.org")
+    assert ref in email["Subject"]
+    (sms,) = [d for d in service.dispatcher.deliveries.for_case(case.id)
+              if d.transport == "sms"]
+    assert sms.status == Status.FAILED and sms.error == "interrupted"
