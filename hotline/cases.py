@@ -92,6 +92,17 @@ class EventRow(Base):
     case: Mapped[CaseRow] = relationship(back_populates="events")
 
 
+class AlertIntentRow(Base):
+    """The outbox: written with the case, so no case can exist without its alert."""
+
+    __tablename__ = "alert_outbox"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
 @dataclass(frozen=True)
 class CaseView:
     """A case decrypted for staff (CLI export, organizer who claimed it)."""
@@ -220,10 +231,26 @@ class CaseStore:
                 with Session(self.engine) as db, db.begin():
                     db.add(row)
                     db.flush()
+                    db.add(AlertIntentRow(case_id=row.id, created_at=now))
                     return row.id, row.ref
             except IntegrityError:
                 continue  # the reference was taken; draw another
         raise RuntimeError("no free case reference")
+
+    def alert_queued(self, case_id: int, now: datetime | None = None) -> None:
+        """Note that a case's alert job is on the queue."""
+        with Session(self.engine) as db, db.begin():
+            intent = db.get(AlertIntentRow, case_id)
+            if intent is not None:
+                intent.queued_at = now or datetime.now(UTC)
+
+    def alerts_not_queued(self, filed_before: datetime) -> list[int]:
+        """Return cases whose alert never reached the queue (Redis was down), oldest first."""
+        with Session(self.engine) as db:
+            return list(db.scalars(select(AlertIntentRow.case_id)
+                                   .where(AlertIntentRow.queued_at.is_(None),
+                                          AlertIntentRow.created_at < filed_before)
+                                   .order_by(AlertIntentRow.case_id)))
 
     def record(self, case_id: int, kind: str, detail: str = "") -> None:
         """Add an event to a case's history."""

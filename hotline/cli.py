@@ -136,10 +136,12 @@ def worker(burst: bool) -> None:
                                  socket_timeout=30)
     queue = Queue(settings.alerts_queue, connection=conn)
     from hotline.dispatch import Dispatcher
+    from hotline.upkeep import schedule_next
 
     with Dispatcher.opened(settings) as dispatcher:
         dispatcher.cases.create_tables()
         digest_at = dispatcher.schedule_digest()
+    schedule_next(queue)
     logging.getLogger(__name__).info("next digest at %s", digest_at.isoformat())
     Worker([queue], connection=conn).work(with_scheduler=True, burst=burst,
                                           logging_level=settings.log_level)
@@ -354,6 +356,26 @@ def erase(phone: str, yes: bool) -> None:
     finally:
         service.close()
     click.echo(f"erased: session, cached replies, personal data of {touched} case(s)")
+
+
+@main.command()
+def upkeep() -> None:
+    """Run one round of upkeep now: outbox, spool, reconciliation, retention."""
+    from hotline.service import Service
+    from hotline.transports.twilio_sms import TwilioSender
+    from hotline.upkeep import Upkeep
+
+    settings = config.load()
+    service = Service.from_settings(settings)
+    twilio = TwilioSender(settings)
+    try:
+        report = Upkeep(service, twilio).tick()
+    finally:
+        twilio.close()
+        service.close()
+    click.echo(f"upkeep: {report.requeued} alert(s) queued, {report.replayed} spooled "
+               f"message(s) replayed, {report.reconciled} missed message(s) reconciled, "
+               f"{report.expired} case(s) past retention")
 
 
 @main.command()

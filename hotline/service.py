@@ -175,7 +175,8 @@ class Service:
             except (redis.RedisError, Busy) as exc:
                 log.warning("spool drain paused: %s", type(exc).__name__)
                 break
-            self.spool.handled(row_id, handled.bodies)
+            # a duplicate was answered already (Twilio's retry, or reconciliation)
+            self.spool.handled(row_id, () if handled.duplicate else handled.bodies)
             replayed += 1
         for row_id, inbound, bodies in self.spool.unsent():
             if bodies and not self.optouts.opted_out(inbound.sender):
@@ -196,7 +197,7 @@ class Service:
             erased = False
             for effect in outcome.effects:
                 if isinstance(effect, FileCase):
-                    ref = self._file(effect)
+                    ref = self._file(effect, now)
                     if ref is None:
                         session = replace(loaded.session, updated=session.updated)
                         replies = (Reply(messages.FILE_FAILED),)
@@ -246,20 +247,36 @@ class Service:
         fold = channel == Channel.SMS and self.settings.sms_fold_accents
         return self.catalogs.render(reply, locale, fold_accents=fold)
 
-    def _file(self, effect: FileCase) -> str | None:
+    def _file(self, effect: FileCase, now: datetime) -> str | None:
         """Commit the case, then enqueue its alert; return the ref, or None if not saved."""
         try:
-            case_id, ref = self.cases.file(effect)
+            case_id, ref = self.cases.file(effect, now)
         except SQLAlchemyError as exc:
             log.error("case could not be saved: %s", type(exc).__name__)
             return None
         log.info("case filed: id=%d kind=%s", case_id, effect.kind)
+        self.enqueue_alert(case_id)
+        return ref
+
+    def enqueue_alert(self, case_id: int) -> bool:
+        """Put a case's alert job on the queue and tick it off the outbox.
+
+        A failure leaves it in the outbox, where the upkeep job finds it a minute later.
+        The job id is fixed per case and deliveries are idempotent, so twice is harmless.
+        """
         try:
-            self.alerts.enqueue(ALERT_JOB, case_id, job_id=f"alert-case-{case_id}",
+            self.alerts.enqueue(ALERT_JOB, case_id,
+                                job_id=f"{self.settings.alerts_queue}-alert-case-{case_id}",
                                 retry=Retry(max=len(ALERT_RETRY_INTERVALS),
                                             interval=ALERT_RETRY_INTERVALS),
                                 failure_ttl=30 * 86400)
         except redis.RedisError as exc:
             log.error("alert for case %d not enqueued: %s", case_id, type(exc).__name__)
-            self.cases.record(case_id, "alert_enqueue_failed", type(exc).__name__)
-        return ref
+            with contextlib.suppress(SQLAlchemyError):
+                self.cases.record(case_id, "alert_enqueue_failed", type(exc).__name__)
+            return False
+        try:
+            self.cases.alert_queued(case_id)
+        except SQLAlchemyError as exc:
+            log.warning("outbox not updated for case %d: %s", case_id, type(exc).__name__)
+        return True

@@ -13,11 +13,13 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -30,11 +32,19 @@ Response = tuple[int, dict[str, Any]]
 class _Server:
     """An HTTP server on a free local port, serving from a thread."""
 
-    def __init__(self, handle: Any) -> None:
+    def __init__(self, handle: Any, get: Any = None) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length") or 0)
-                status, body = handle(self.path, dict(self.headers), self.rfile.read(length))
+                self.answer(*handle(self.path, dict(self.headers), self.rfile.read(length)))
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                if get is None:
+                    self.answer(404, {"message": "not found"})
+                else:
+                    self.answer(*get(self.path, dict(self.headers)))
+
+            def answer(self, status: int, body: Any) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -79,6 +89,9 @@ class TwilioApi:
     auth_token: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: _Server | None = None
+    #: inbound messages the account holds, for the list endpoint (reconciliation)
+    inbox: list[dict[str, str]] = field(default_factory=list)
+    listed: list[dict[str, str]] = field(default_factory=list)
     #: while set, each request is recorded and then held until ``release`` (a hung API)
     held: threading.Event | None = None
 
@@ -105,6 +118,32 @@ class TwilioApi:
     def url(self) -> str:
         assert self.server is not None
         return self.server.url
+
+    def receive(self, sid: str, sender: str, body: str, sent: datetime | None = None) -> None:
+        """Put an inbound message in the account's message list (as if a worker texted)."""
+        sent = sent or datetime.now(UTC)
+        to = f"whatsapp:{FROM}" if sender.startswith("whatsapp:") else FROM
+        with self.lock:
+            self.inbox.append({
+                "sid": sid, "account_sid": ACCOUNT_SID, "from": sender, "to": to,
+                "body": body, "direction": "inbound", "status": "received", "num_media": "0",
+                "date_sent": format_datetime(sent, usegmt=True),
+            })
+
+    def listing(self, path: str, headers: dict[str, str]) -> Response:
+        """GET Messages.json: the inbound list reconciliation reads (one page)."""
+        url = urlparse(path)
+        if url.path != f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json":
+            return 404, {"code": 20404, "message": "not found", "status": 404}
+        if headers.get("Authorization", "") != _basic(ACCOUNT_SID, self.auth_token):
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        with self.lock:
+            self.listed.append(query)
+            found = [m for m in self.inbox if m["to"] == query.get("To")]
+        return 200, {"messages": found, "next_page_uri": None, "page": 0,
+                     "page_size": 1000, "start": 0, "end": len(found),
+                     "uri": url.path, "first_page_uri": url.path, "previous_page_uri": None}
 
     def handle(self, path: str, headers: dict[str, str], body: bytes) -> Response:
         expected = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -216,7 +255,7 @@ def _free_port() -> int:
 @pytest.fixture
 def twilio_api() -> Iterator[TwilioApi]:
     api = TwilioApi()
-    api.server = _Server(api.handle)
+    api.server = _Server(api.handle, api.listing)
     yield api
     api.server.close()
 

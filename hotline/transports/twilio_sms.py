@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -94,6 +96,43 @@ class TwilioSender:
         except TwilioException as exc:
             raise TransportError(type(exc).__name__) from None
         return str(message.sid)
+
+
+@dataclass(frozen=True)
+class Received:
+    """An inbound message as Twilio's Messages API lists it (for reconciliation)."""
+
+    sid: str
+    sender: str
+    to: str
+    body: str
+    sent_at: datetime | None
+
+
+def inbound_since(sender: TwilioSender, since: datetime) -> list[Received]:
+    """List messages workers sent to our number (SMS and WhatsApp) since ``since``.
+
+    Twilio filters by day, so the day's messages are fetched and the rest dropped here.
+    """
+    if sender.client is None:
+        raise NotConfigured("twilio not configured")
+    found: list[Received] = []
+    for to in (sender.sender, f"whatsapp:{sender.sender}"):
+        try:
+            messages = sender.client.messages.list(to=to, date_sent_after=since, limit=1000)
+        except TwilioRestException as exc:
+            raise classify(exc.code, exc.status) from None
+        except (requests.RequestException, OSError, TwilioException) as exc:
+            raise TransportError(type(exc).__name__) from None
+        for m in messages:
+            if not str(m.direction or "").startswith("inbound"):
+                continue
+            if m.date_sent is not None and m.date_sent < since:
+                continue
+            found.append(Received(str(m.sid), str(m.from_ or ""), str(m.to or ""),
+                                  str(m.body or ""), m.date_sent))
+    found.sort(key=lambda r: (r.sent_at or since, r.sid))
+    return found
 
 
 def classify(code: int | str | None, status: int | None = None) -> TransportError:

@@ -1,0 +1,135 @@
+"""The minute-by-minute upkeep the worker runs, so nothing falls through a crack.
+
+Each tick: re-queue alerts whose case was committed while Redis was down (the outbox),
+replay inbound messages kept in the spool and text their replies, reconcile with
+Twilio's list of inbound messages (any MessageSid we never saw is handled now), and,
+once a day, strip personal data from cases past RETENTION_DAYS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import redis
+from rq import Queue
+from rq.job import Job
+from sqlalchemy.exc import SQLAlchemyError
+
+from hotline.inbound import Channel, Inbound
+from hotline.service import Service
+from hotline.transports import TransportError
+from hotline.transports.twilio_sms import TwilioSender, inbound_since
+
+log = logging.getLogger(__name__)
+
+#: The RQ job of one tick (it schedules the next).
+TICK_JOB = "workers.upkeep.tick"
+#: Time between ticks.
+INTERVAL = timedelta(minutes=1)
+#: A committed case whose alert is not queued after this long is queued by the tick.
+OUTBOX_GRACE = timedelta(seconds=30)
+#: How far back the first reconciliation looks; later ones start where the last ended.
+FIRST_LOOKBACK = timedelta(hours=1)
+#: Overlap between reconciliation windows (clocks differ; MessageSids dedupe).
+OVERLAP = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one tick did, for the log and tests."""
+
+    requeued: int = 0
+    replayed: int = 0
+    reconciled: int = 0
+    expired: int = 0
+
+
+class Upkeep:
+    """Run the periodic chores against one service and one Twilio sender."""
+
+    def __init__(self, service: Service, twilio: TwilioSender) -> None:
+        self.service = service
+        self.twilio = twilio
+        self.prefix = service.settings.redis_prefix
+
+    def tick(self, now: datetime | None = None) -> Report:
+        """Do every chore once; a chore that fails is logged and the others still run."""
+        now = now or datetime.now(UTC)
+        report = Report(
+            requeued=self._guarded("outbox", lambda: self.requeue_alerts(now)),
+            replayed=self._guarded("spool", lambda: self.service.drain_spool(self.deliver)),
+            reconciled=self._guarded("reconcile", lambda: self.reconcile(now)),
+            expired=self._guarded("retention", lambda: self.retention(now)),
+        )
+        log.info("upkeep: %s", report)
+        return report
+
+    def requeue_alerts(self, now: datetime) -> int:
+        """Queue the alert of every case the outbox says was never queued."""
+        waiting = self.service.cases.alerts_not_queued(now - OUTBOX_GRACE)
+        return sum(1 for case_id in waiting if self.service.enqueue_alert(case_id))
+
+    def deliver(self, inbound: Inbound, bodies: tuple[str, ...]) -> None:
+        """Text late replies to a worker (the webhook's answer could not carry them)."""
+        for body in bodies:
+            try:
+                self.twilio.send(inbound.sender, body,
+                                 whatsapp=inbound.channel == Channel.WHATSAPP)
+            except TransportError as exc:
+                log.error("late reply not sent: %s", exc.code)
+                return
+
+    def reconcile(self, now: datetime) -> int:
+        """Handle inbound messages Twilio has and we never saw; return how many."""
+        if not self.twilio.configured:
+            return 0
+        key = f"{self.prefix}upkeep:reconciled"
+        last: Any = self.service.conn.get(key)
+        since = (datetime.fromisoformat(last.decode()) - OVERLAP if last
+                 else now - FIRST_LOOKBACK)
+        handled = 0
+        for received in inbound_since(self.twilio, since):
+            whatsapp = received.sender.startswith("whatsapp:")
+            inbound = Inbound(received.sid, Channel.WHATSAPP if whatsapp else Channel.SMS,
+                              received.sender.removeprefix("whatsapp:"), received.body,
+                              to=received.to.removeprefix("whatsapp:"))
+            outcome = self.service.handle(inbound, now=received.sent_at or now)
+            if outcome.duplicate or outcome.spooled:
+                continue
+            handled += 1
+            log.warning("reconciled a message we had missed")
+            if outcome.bodies and not self.service.optouts.opted_out(inbound.sender):
+                self.deliver(inbound, outcome.bodies)
+        self.service.conn.set(key, now.isoformat(), ex=7 * 86400)
+        return handled
+
+    def retention(self, now: datetime) -> int:
+        """Strip personal data from old cases, once a day."""
+        key = f"{self.prefix}upkeep:retention:{now.date().isoformat()}"
+        if not self.service.conn.set(key, "1", nx=True, ex=2 * 86400):
+            return 0
+        cutoff = now - timedelta(days=self.service.settings.retention_days)
+        return self.service.cases.strip_older_than(cutoff, now)
+
+    def _guarded(self, name: str, chore: Callable[[], int]) -> int:
+        try:
+            return int(chore())
+        except (redis.RedisError, SQLAlchemyError, TransportError) as exc:
+            log.error("upkeep %s failed: %s", name, type(exc).__name__)
+            return 0
+
+
+def schedule_next(queue: Queue, now: datetime | None = None) -> datetime:
+    """Make sure the next tick is scheduled (one job per minute, whoever asks)."""
+    now = now or datetime.now(UTC)
+    at = (now + INTERVAL).replace(second=0, microsecond=0)
+    job_id = f"{queue.name}-upkeep-{at:%Y%m%d%H%M}"
+    with contextlib.suppress(redis.RedisError):
+        if not Job.exists(job_id, connection=queue.connection):
+            queue.enqueue_at(at, TICK_JOB, job_id=job_id, failure_ttl=86400)
+    return at

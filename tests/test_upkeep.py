@@ -1,0 +1,123 @@
+"""The worker's minute-by-minute upkeep: outbox, spool replies, reconciliation, retention."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis as redis_py
+from fakes import TwilioApi
+from rq import Queue
+
+from hotline import redis as redis_factory
+from hotline.inbound import Channel, Inbound
+from hotline.service import Service
+from hotline.transports.twilio_sms import TwilioSender
+from hotline.upkeep import Upkeep, schedule_next
+
+WORKER = "+12135550188"
+
+
+@pytest.fixture
+def own_redis():  # type: ignore[no-untyped-def]
+    var = Path(tempfile.mkdtemp(prefix="hlu"))
+    redis_factory.connect(None, var).close()
+    yield var
+    redis_factory.stop_embedded(var)
+    shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture
+def parts(alert_overrides: dict[str, Any], own_redis: Path):  # type: ignore[no-untyped-def]
+    from hotline import config
+
+    settings = config.load(environ={}, **{**alert_overrides,
+                                         "redis_url": redis_factory.embedded_url(own_redis),
+                                         "redis_timeout": 0.3})
+    service = Service.from_settings(settings)
+    twilio = TwilioSender(settings)
+    yield service, Upkeep(service, twilio)
+    twilio.close()
+    service.close()
+
+
+def say(service: Service, text: str, number: str = WORKER,
+        now: datetime | None = None) -> tuple[str, ...]:
+    inbound = Inbound(f"SM{uuid.uuid4().hex}", Channel.SMS, number, text)
+    return service.handle(inbound, now=now).bodies
+
+
+def test_a_case_filed_while_the_queue_was_down_is_alerted_by_the_next_tick(parts) -> None:  # type: ignore[no-untyped-def]
+    service, upkeep = parts
+    working = service.alerts
+    service.alerts = Queue(working.name, connection=redis_py.Redis(
+        host="127.0.0.1", port=1, socket_connect_timeout=0.2))  # the queue is unreachable
+    for text in ("hello", "PERSON"):
+        say(service, text)
+    assert "request number is" in say(service, "1")[0]
+    (case,) = service.cases.newest()
+    assert ("alert_enqueue_failed", "ConnectionError") in service.cases.events(case.id)
+    service.alerts.connection.close()
+    service.alerts = working
+
+    assert upkeep.tick(datetime.now(UTC) + timedelta(minutes=1)).requeued == 1
+    assert [job.args for job in working.get_jobs()] == [(case.id,)]
+    assert upkeep.tick(datetime.now(UTC) + timedelta(minutes=2)).requeued == 0
+
+
+def test_replies_to_spooled_messages_are_texted_when_redis_returns(  # type: ignore[no-untyped-def]
+        parts, own_redis: Path, twilio_api: TwilioApi) -> None:
+    service, upkeep = parts
+    say(service, "hola")
+    redis_factory.stop_embedded(own_redis)
+    assert "pronto" in say(service, "1")[0]
+    redis_factory.connect(None, own_redis).close()
+    assert upkeep.tick().replayed == 1
+    (late,) = twilio_api.to(WORKER)
+    assert "Salario" in late["Body"] or "salario" in late["Body"]
+    assert upkeep.tick().replayed == 0 and len(twilio_api.to(WORKER)) == 1
+
+
+def test_reconciliation_answers_what_we_never_saw_and_only_that(  # type: ignore[no-untyped-def]
+        parts, twilio_api: TwilioApi) -> None:
+    service, upkeep = parts
+    now = datetime.now(UTC)
+    seen = Inbound("SMseen0001", Channel.SMS, WORKER, "hello")
+    service.handle(seen, now=now - timedelta(minutes=5))
+    twilio_api.receive("SMseen0001", WORKER, "hello", now - timedelta(minutes=5))
+    twilio_api.receive("SMlost0001", "+13235550199", "no me pagaron", now - timedelta(minutes=3))
+    twilio_api.receive("SMlost0002", "whatsapp:+13235550177", "안녕하세요",
+                       now - timedelta(minutes=2))
+    assert upkeep.tick(now).reconciled == 2
+    assert twilio_api.to(WORKER) == []
+    assert len(twilio_api.to("+13235550199")) == 2  # the greeting and the menu, in Spanish
+    assert "asesoria legal" in twilio_api.to("+13235550199")[0]["Body"]
+    assert len(twilio_api.to("whatsapp:+13235550177")) == 2
+    assert upkeep.tick(now + timedelta(minutes=1)).reconciled == 0
+    assert {q["To"] for q in twilio_api.listed} == {"+12135550000", "whatsapp:+12135550000"}
+
+
+def test_retention_runs_once_a_day(parts) -> None:  # type: ignore[no-untyped-def]
+    service, upkeep = parts
+    for text in ("hello", "PERSON", "1"):
+        say(service, text, now=datetime.now(UTC) - timedelta(days=400))
+    now = datetime.now(UTC)
+    assert upkeep.tick(now).expired == 1
+    assert upkeep.tick(now + timedelta(minutes=1)).expired == 0
+    (case,) = service.cases.newest()
+    assert case.contact is None
+
+
+def test_the_next_tick_is_scheduled_once_whoever_asks(parts) -> None:  # type: ignore[no-untyped-def]
+    service, _ = parts
+    now = datetime.now(UTC)
+    first = schedule_next(service.alerts, now)
+    assert schedule_next(service.alerts, now) == first
+    from rq.registry import ScheduledJobRegistry
+
+    assert len(ScheduledJobRegistry(queue=service.alerts).get_job_ids()) == 1

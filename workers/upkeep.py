@@ -1,0 +1,24 @@
+"""The upkeep job: runs every minute under `hotline worker` (see hotline.upkeep)."""
+
+from __future__ import annotations
+
+from rq import Queue
+
+from hotline import config
+from hotline.service import Service
+from hotline.transports.twilio_sms import TwilioSender
+from hotline.upkeep import Upkeep, schedule_next
+
+
+def tick() -> dict[str, int]:
+    """Do one round of upkeep, then schedule the next one."""
+    settings = config.load()
+    service = Service.from_settings(settings)
+    twilio = TwilioSender(settings)
+    try:
+        schedule_next(Queue(settings.alerts_queue, connection=service.conn))
+        report = Upkeep(service, twilio).tick()
+        return dict(report.__dict__)
+    finally:
+        twilio.close()
+        service.close()
