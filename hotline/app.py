@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
-from hotline import config, web
+from hotline import config, logs, web
 from hotline.service import Service
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the web app: ``gunicorn 'hotline.app:create_app()'``."""
     settings = config.load(**dict(test_config or {}))
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level)
     app = Flask(__name__, static_folder=None)  # the simulator serves its own, when on
     app.config["MAX_CONTENT_LENGTH"] = web.MAX_CONTENT_LENGTH
     app.extensions["hotline"] = Service.from_settings(settings)

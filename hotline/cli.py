@@ -131,7 +131,9 @@ def worker(burst: bool) -> None:
     from hotline import redis as redis_factory
 
     settings = config.load()
-    logging.basicConfig(level=settings.log_level)
+    from hotline import logs
+
+    logs.configure(settings.log_level)
     conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                  socket_timeout=30)
     queue = Queue(settings.alerts_queue, connection=conn)
@@ -376,6 +378,28 @@ def upkeep() -> None:
     click.echo(f"upkeep: {report.requeued} alert(s) queued, {report.replayed} spooled "
                f"message(s) replayed, {report.reconciled} missed message(s) reconciled, "
                f"{report.expired} case(s) past retention")
+
+
+@main.command()
+def reconcile() -> None:
+    """Ask Twilio for recent inbound messages and handle any we never saw."""
+    from datetime import UTC, datetime
+
+    from hotline.service import Service
+    from hotline.transports.twilio_sms import TwilioSender
+    from hotline.upkeep import Upkeep
+
+    settings = config.load()
+    service = Service.from_settings(settings)
+    twilio = TwilioSender(settings)
+    try:
+        if not twilio.configured:
+            raise click.ClickException("set TWILIO_ACCOUNT_SID and TWILIO_FROM first")
+        count = Upkeep(service, twilio).reconcile(datetime.now(UTC))
+    finally:
+        twilio.close()
+        service.close()
+    click.echo(f"reconcile: {count} missed message(s) handled")
 
 
 @main.command()

@@ -45,3 +45,21 @@ def test_summary_labels_are_short() -> None:
     for locale in LANGUAGES:
         for option in (*flow.INDUSTRIES, *flow.ISSUE_TYPES, *flow.WHEN, *flow.CONTACT_METHODS):
             assert len(catalogs.render(Reply("{x}", {"x": Msg(option.label)}), locale)) <= 32
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_no_reply_asks_the_worker_to_send_a_word_twilio_intercepts(result: Result,
+                                                                   locale: str) -> None:
+    import re
+
+    from hotline.dialogue.keywords import TWILIO_RESERVED
+
+    (report,) = [r for r in result.reports if r.locale == locale]
+    from hotline.dialogue import messages
+
+    opted_out = re.escape(messages.OPTED_OUT[:20])
+    for cost in report.costs:
+        if re.match(opted_out, cost.name.strip("'")):
+            continue  # "Send START to get them again" names Twilio's own opt-in word
+        words = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", cost.text)}
+        assert not words & TWILIO_RESERVED, (cost.name, cost.text)

@@ -121,3 +121,18 @@ def test_the_next_tick_is_scheduled_once_whoever_asks(parts) -> None:  # type: i
     from rq.registry import ScheduledJobRegistry
 
     assert len(ScheduledJobRegistry(queue=service.alerts).get_job_ids()) == 1
+
+
+def test_hotline_reconcile_handles_a_missed_message(  # type: ignore[no-untyped-def]
+        alert_env: dict[str, str], twilio_api: TwilioApi) -> None:
+    from click.testing import CliRunner
+
+    from hotline.cli import main
+
+    twilio_api.receive("SMmissed01", "+13235550111", "hello")
+    result = CliRunner().invoke(main, ["reconcile"], env=alert_env)
+    assert result.exit_code == 0, result.output
+    assert "1 missed message(s) handled" in result.output
+    assert len(twilio_api.to("+13235550111")) == 2
+    again = CliRunner().invoke(main, ["reconcile"], env=alert_env)
+    assert "0 missed" in again.output
