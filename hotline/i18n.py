@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import string
 import threading
 import time
@@ -187,7 +188,7 @@ class Catalogs:
         return rendered
 
     def _render(self, reply: Reply, locale: str, fold_accents: bool, *, cheap: bool) -> str:
-        text = self._format(locale, None, reply.msgid, reply.params, cheap)
+        text = _UNSENDABLE.sub("", self._format(locale, None, reply.msgid, reply.params, cheap))
         lines = [text] if text else []
         if reply.prefix:
             lines.insert(0, self.translate(locale, None, reply.prefix))
@@ -227,6 +228,11 @@ class Catalogs:
                 parts = [p for p in parts if is_gsm7(p)] or parts
             return value.separator.join(parts)
         return str(value)
+
+
+#: Characters no SMS or TwiML (XML 1.0) can carry; a worker's own NUL stays in the case
+#: record, but an answer that echoes it must not break the XML Twilio parses.
+_UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class _LiteralFormatter(string.Formatter):
