@@ -23,10 +23,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from hotline.crypto import Crypto
 from hotline.dialogue.effects import FileCase
 
+#: What replaces the sender's pseudonym once their personal data is gone.
+ERASED = "erased"
+EXPIRED = "expired"
 #: Tries at a random free reference before using one more digit.
 REF_TRIES = 20
 
@@ -299,26 +303,24 @@ class CaseStore:
         Industry, issue types, language, dates and status stay for statistics.
         Returns how many cases were touched.
         """
-        who = self.crypto.sender_id(sender)
-        with Session(self.engine) as db, db.begin():
-            rows = db.scalars(select(CaseRow).where(CaseRow.sender_id == who)).all()
-            for row in rows:
-                _strip(row)
-                row.sender_id = "erased"
-                row.events.append(EventRow(at=now or datetime.now(UTC), kind="erased",
-                                           detail="at the worker's request"))
-            return len(rows)
+        return self._strip_where(CaseRow.sender_id == self.crypto.sender_id(sender),
+                                 ERASED, "at the worker's request", now)
 
     def strip_older_than(self, cutoff: datetime, now: datetime | None = None) -> int:
         """Remove personal data from cases filed before ``cutoff`` (retention)."""
+        return self._strip_where(CaseRow.created_at < cutoff, EXPIRED,
+                                 "retention period over", now)
+
+    def _strip_where(self, condition: ColumnElement[bool], marker: str, detail: str,
+                     now: datetime | None) -> int:
         with Session(self.engine) as db, db.begin():
-            rows = db.scalars(select(CaseRow).where(CaseRow.created_at < cutoff,
-                                                    CaseRow.sender_id != "expired")).all()
+            rows = db.scalars(select(CaseRow).where(
+                condition, CaseRow.sender_id.not_in((ERASED, EXPIRED)))).all()
             for row in rows:
                 _strip(row)
-                row.sender_id = "expired"
-                row.events.append(EventRow(at=now or datetime.now(UTC), kind="expired",
-                                           detail="retention period over"))
+                row.sender_id = marker  # the pseudonym goes too: nothing links back
+                row.events.append(EventRow(at=now or datetime.now(UTC), kind=marker,
+                                           detail=detail))
             return len(rows)
 
     def _view(self, row: CaseRow) -> CaseView:

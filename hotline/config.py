@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import time
 from pathlib import Path
+from time import sleep
 from typing import Any
 
 #: Where the repository's ``locales/`` is when running from a checkout.
@@ -287,18 +288,29 @@ def _complete(settings: Settings) -> Settings:
 
 def _dev_secret(var_dir: Path) -> str:
     """Return a random secret kept in var/, shared by every local process."""
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path = var_dir / "secret_key"
+    return kept_secret(var_dir / "secret_key", 32)
+
+
+def kept_secret(path: Path, size: int) -> str:
+    """Return the random token stored at ``path``, creating it (0600) the first time.
+
+    Several processes may start at once: exactly one creates it, the others read it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        candidate = secrets.token_urlsafe(32)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass
         else:
             with os.fdopen(fd, "w") as fh:
-                fh.write(candidate)
-    return path.read_text().strip()
+                fh.write(secrets.token_urlsafe(size))
+    for _ in range(50):  # a racing creator may not have written it yet
+        text = path.read_text().strip()
+        if text:
+            return text
+        sleep(0.02)
+    raise ConfigError(f"{path} is empty; delete it and start again")
 
 
 def _validate_alerts(settings: Settings) -> None:

@@ -17,7 +17,6 @@ import functools
 import hashlib
 import hmac
 import logging
-import os
 import re
 import secrets
 import uuid
@@ -43,6 +42,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from twilio.request_validator import RequestValidator
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from hotline.config import kept_secret
 from hotline.dialogue.keywords import (
     LANGUAGE_NAME,
     NAME_CONTEXT,
@@ -81,17 +81,7 @@ def init_app(app: Flask) -> None:
 
 def dev_password(var_dir: Path) -> str:
     """Return the development simulator password kept in var/, making one the first time."""
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path = var_dir / "simulator_password"
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(12))
-    return path.read_text().strip()
+    return kept_secret(var_dir / "simulator_password", 12)
 
 
 def fake_sender() -> str:
