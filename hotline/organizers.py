@@ -7,6 +7,7 @@ workers' details never come here.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -154,11 +155,31 @@ class Changes:
     clear_opt_out: bool = False
 
 
+#: How long the set of organizer numbers is trusted before it is read again.
+PHONES_CACHE_SECONDS = 10.0
+
+
 class OrganizerStore:
     """Add, change, remove and look up organizers."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._phones: tuple[float, frozenset[str]] | None = None
+
+    def active_phones(self) -> frozenset[str]:
+        """Return the numbers of active organizers, re-read at most every few seconds.
+
+        Every inbound message asks "is this an organizer?"; this keeps that question off
+        the database. Changes made here show at once; made by another process (the CLI),
+        within ``PHONES_CACHE_SECONDS``.
+        """
+        now = time.monotonic()
+        if self._phones is None or now - self._phones[0] > PHONES_CACHE_SECONDS:
+            with Session(self.engine) as db:
+                phones = frozenset(p for p in db.scalars(
+                    select(OrganizerRow.phone).where(OrganizerRow.active.is_(True))) if p)
+            self._phones = (now, phones)
+        return self._phones[1]
 
     def create_tables(self) -> None:
         """Create missing tables (idempotent)."""
@@ -189,6 +210,7 @@ class OrganizerStore:
             raise InvalidOrganizer("give a phone or an e-mail, or both")
         if row.channel == Channel.WHATSAPP and not row.phone:
             raise InvalidOrganizer("WhatsApp alerts need a phone")
+        self._phones = None
         try:
             with Session(self.engine) as db, db.begin():
                 row = db.merge(row) if organizer_id is not None else row
@@ -200,6 +222,7 @@ class OrganizerStore:
 
     def remove(self, organizer_id: int) -> Organizer:
         """Delete an organizer; their past deliveries stay, without a name."""
+        self._phones = None
         with Session(self.engine) as db, db.begin():
             row = db.get(OrganizerRow, organizer_id)
             if row is None:

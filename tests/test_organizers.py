@@ -140,3 +140,25 @@ def test_the_cli_refuses_a_bad_number_or_e_mail_with_a_clear_message(env) -> Non
                                      "ana.example.org"], env=env)
     assert bad_email.exit_code == 1 and "e-mail 'ana.example.org'" in bad_email.output
     assert "no organizers yet" in runner.invoke(main, ["organizers", "list"], env=env).output
+
+
+def test_a_worker_message_does_not_read_the_organizers_table(database_url: str) -> None:
+    from sqlalchemy import event
+
+    from hotline.cases import make_engine
+    from hotline.organizers import Changes, OrganizerStore
+
+    engine = make_engine(database_url)
+    store = OrganizerStore(engine)
+    store.create_tables()
+    store.add(Changes(name="Ana", phone="+12135550101"))
+    assert "+12135550101" in store.active_phones()  # read once
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    for _ in range(5):
+        assert "+13235550000" not in store.active_phones()
+    assert statements == []  # then cached
+    store.add(Changes(name="Ben", phone="+12135550102"))
+    assert "+12135550102" in store.active_phones()  # a change here shows at once
+    engine.dispose()
