@@ -35,6 +35,9 @@ DOMAIN = "messages"
 RELOAD_CHECK_SECONDS = 2.0
 #: The locale whose msgids are the source text.
 SOURCE_LOCALE = "en"
+#: Most rendered replies kept per process. Only replies made of catalog words alone are
+#: kept (menus, questions, topics: a few hundred), never one with a worker's own words.
+RENDER_CACHE_SIZE = 2048
 
 
 def catalog_path(locales_dir: Path, locale: str, suffix: str = ".po") -> Path:
@@ -97,6 +100,7 @@ class Catalogs:
         self._lexicon_key: tuple[object, ...] = ()
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._rendered: dict[tuple[object, ...], str] = {}
         for locale in self.languages:
             self._load(locale)
 
@@ -144,6 +148,7 @@ class Catalogs:
                     changed = True
             if changed:
                 self._lexicon = None
+                self._rendered = {}
         if changed:
             log.info("catalogs reloaded")
         return changed
@@ -180,11 +185,19 @@ class Catalogs:
         ``fold_accents`` (SMS) also drops optional UCS-2-only pieces when that makes
         the message GSM-7; a message that is UCS-2 anyway keeps them.
         """
+        cache = self._rendered  # a reload swaps in a new one; this render fills the old
+        key = _cache_key(reply, locale, fold_accents)
+        if key is not None:
+            found = cache.get(key)
+            if found is not None:
+                return found
         rendered = self._render(reply, locale, fold_accents, cheap=False)
         if fold_accents and not is_gsm7(rendered):
             cheaper = self._render(reply, locale, fold_accents, cheap=True)
             if is_gsm7(cheaper):
-                return cheaper
+                rendered = cheaper
+        if key is not None and len(cache) < RENDER_CACHE_SIZE:
+            cache[key] = rendered
         return rendered
 
     def _render(self, reply: Reply, locale: str, fold_accents: bool, *, cheap: bool) -> str:
@@ -233,6 +246,29 @@ class Catalogs:
 #: Characters no SMS or TwiML (XML 1.0) can carry; a worker's own NUL stays in the case
 #: record, but an answer that echoes it must not break the XML Twilio parses.
 _UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _cache_key(reply: Reply, locale: str, fold_accents: bool) -> tuple[object, ...] | None:
+    """Return what identifies a rendering of ``reply``, or None if it must not be kept:
+    any plain string in it may be a worker's words (a summary) or a case number."""
+    params = reply.params
+    if params and not all(_catalog_only(v) for v in params.values()):
+        return None
+    if not all(_catalog_only(v) for v in reply.options):
+        return None
+    if not all(_catalog_only(v) for _, v in reply.extra):
+        return None
+    return (reply.msgid, tuple(params.items()) if params else (), reply.options, reply.extra,
+            reply.prefix, locale, fold_accents)
+
+
+def _catalog_only(value: Param) -> bool:
+    """Tell whether a parameter is made of catalog words and numbers alone."""
+    if isinstance(value, Msg):
+        return all(_catalog_only(v) for _, v in value.params)
+    if isinstance(value, Joined):
+        return all(_catalog_only(v) for v in value.parts)
+    return isinstance(value, Native | int)
 
 
 class _LiteralFormatter(string.Formatter):

@@ -6,10 +6,10 @@ import functools
 import logging
 from collections.abc import Callable
 from typing import Any
+from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import redis as redis_factory
 from hotline.inbound import BadInbound, from_twilio_form
@@ -21,6 +21,9 @@ bp = Blueprint("web", __name__)
 
 #: Twilio's form for a message is a few KB; anything far larger is refused unread.
 MAX_CONTENT_LENGTH = 64 * 1024
+
+_TWIML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+_TWIML_EMPTY = f"{_TWIML_HEAD}<Response />"
 
 
 def get_service() -> Service:
@@ -72,10 +75,16 @@ def messages() -> Response:
         log.warning("refused an unusable Twilio form: %s", exc)
         abort(400)
     handled = get_service().handle(inbound)
-    twiml = MessagingResponse()
-    for body in handled.bodies:
-        twiml.message(body)
-    return Response(str(twiml), mimetype="application/xml")
+    return Response(twiml(handled.bodies), mimetype="application/xml")
+
+
+def twiml(bodies: tuple[str, ...]) -> str:
+    """Return TwiML with one <Message> per body, as Twilio's MessagingResponse writes it."""
+    if not bodies:
+        return _TWIML_EMPTY
+    messages = "".join(f"<Message>{escape(body)}</Message>" if body else "<Message />"
+                       for body in bodies)
+    return f"{_TWIML_HEAD}<Response>{messages}</Response>"
 
 
 @bp.post("/twilio/status")

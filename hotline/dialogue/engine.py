@@ -494,21 +494,11 @@ class _Turn:
 
     def prompt(self, s: Session) -> Reply:
         step = s.step
-        if step == StepId.RIGHTS:
-            return Reply(messages.RIGHTS, options=tuple(Msg(t.title) for t in TOPICS),
-                         extra=(("0", Msg(messages.MAIN_MENU)),))
-        if step == StepId.RESUME:
-            return Reply(messages.RESUME, options=tuple(Msg(o.label) for o in flow.RESUME))
-        if step == StepId.ERASE:
-            return Reply(messages.ERASE_CONFIRM, options=(Msg(messages.ERASE_YES),
-                                                          Msg(messages.ERASE_NO)))
+        fixed = _PROMPTS.get(step)
+        if fixed is not None:
+            return fixed
         if step == StepId.CONFIRM:
             return self.summary(s)
-        if step == StepId.FIX:
-            return Reply(messages.FIX, options=tuple(Msg(label) for label, _ in flow.FIXABLE))
-        question = flow.QUESTIONS.get(step)
-        if question is not None:
-            return Reply(question.prompt, options=tuple(Msg(o.label) for o in question.options))
         languages = Joined(tuple(Native(messages.LANGUAGE_WORD, loc)
                                  for loc in self.ctx.languages), " / ", sms_optional=True)
         return Reply(messages.MENU, options=(Msg(messages.MENU_RIGHTS), Msg(messages.MENU_REPORT),
@@ -613,6 +603,25 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     turn.language_menu(base)
     found.append(FixedReply("language menu", LANGUAGE_NAME, turn.replies.pop(), NAME_CONTEXT))
     return tuple(found)
+
+
+def _fixed_prompts() -> dict[StepId, Reply]:
+    """Build the questions whose words never change, once per process (replies are values)."""
+    prompts = {
+        StepId.RIGHTS: Reply(messages.RIGHTS, options=tuple(Msg(t.title) for t in TOPICS),
+                             extra=(("0", Msg(messages.MAIN_MENU)),)),
+        StepId.RESUME: Reply(messages.RESUME, options=tuple(Msg(o.label) for o in flow.RESUME)),
+        StepId.ERASE: Reply(messages.ERASE_CONFIRM, options=(Msg(messages.ERASE_YES),
+                                                             Msg(messages.ERASE_NO))),
+        StepId.FIX: Reply(messages.FIX, options=tuple(Msg(label) for label, _ in flow.FIXABLE)),
+    }
+    for step, question in flow.QUESTIONS.items():
+        prompts[step] = Reply(question.prompt,
+                              options=tuple(Msg(o.label) for o in question.options))
+    return prompts
+
+
+_PROMPTS = _fixed_prompts()
 
 
 def _topic_nav(more: bool) -> tuple[tuple[str, Param], ...]:

@@ -6,6 +6,7 @@ list of words. Global commands are matched in every language at every step.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -103,10 +104,14 @@ _EDGE_PUNCTUATION = ".,!¡¿;:'\"()[]{}~-_*#·…。！？"
 
 def normalize(text: str) -> str:
     """Fold case, width, accents and edge punctuation so "Menú!", "MENU" and "menu" match."""
-    text = unicodedata.normalize("NFKC", text)
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    text = unicodedata.normalize("NFC", stripped).casefold()
+    if text.isascii():
+        # most messages ("1", "menu", "hola"): nothing to compose, decompose or unaccent
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        decomposed = unicodedata.normalize("NFD", text)
+        stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        text = unicodedata.normalize("NFC", stripped).casefold()
     text = _SPACES.sub(" ", text).strip()
     stripped_edges = text.strip(_EDGE_PUNCTUATION + " ")
     return stripped_edges or text
@@ -162,9 +167,15 @@ class Lexicon:
 
 
 def _contains(norm: str, padded: str, phrase: str) -> bool:
-    if any("\uac00" <= c <= "\ud7a3" for c in phrase):
+    if _is_hangul(phrase):
         return phrase in norm  # Korean attaches particles: 임금을, 임금이
     return f" {phrase} " in padded or (len(phrase) > 4 and phrase in norm)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_hangul(phrase: str) -> bool:
+    """Tell whether a keyword phrase (catalog words, never a message) has Hangul in it."""
+    return any("\uac00" <= c <= "\ud7a3" for c in phrase)
 
 
 def build_lexicon(

@@ -1,0 +1,496 @@
+"""Run the benchmark: ``./dev bench`` (or ``python -m bench``; ``--help`` for options).
+
+1. costs, in-process on the real Service: Redis round trips and commands, SQL
+   statements and CPU per message type; Redis memory per idle session;
+2. the hotline and the baseline under the same gunicorn settings, side by side,
+   driven by one load generator process on loopback: fixed concurrency (throughput),
+   then fixed offered rates (latency), as fractions of the hotline's saturation;
+3. alert latency with a real ``hotline worker`` posting to a local webhook sink;
+4. ``bench/results/<date>.md`` (+ ``.png``, ``.json``) and a short table on stdout.
+
+Ratios are what to read: every figure of the hotline is measured in the same run, on
+the same machine, as the baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import conversations, servers
+from bench.alerts import Sink
+from bench.report import percentile, write_results
+
+RESULTS = Path(__file__).resolve().parent / "results"
+#: The web process's gunicorn options in the Procfile (the bench binds its own port).
+PROCFILE_GUNICORN = "--workers 2 --timeout 15 --access-logfile -"
+#: Each phase's simulated workers have phone numbers of their own (a block).
+_BLOCKS = iter(range(1, 10_000))
+
+
+@dataclass
+class Plan:
+    """How much of everything one run does (``--quick`` shrinks it to a minute or two)."""
+
+    quick: bool = False
+    senders: int = 1000
+    concurrency: tuple[int, ...] = (1, 16, 64)
+    rates: tuple[float, ...] = ()
+    fractions: tuple[float, ...] = (0.25, 0.5, 0.75, 0.9)
+    closed_seconds: float = 20.0
+    open_seconds: float = 15.0
+    warmup_seconds: float = 4.0
+    sessions: int = 10_000
+    cost_senders: int = 30
+    quiet_alert_seconds: float = 15.0
+    surge_alert_seconds: float = 25.0
+    rounds: int = 3
+    gunicorn: str = PROCFILE_GUNICORN
+
+    @classmethod
+    def quick_plan(cls) -> Plan:
+        return cls(quick=True, senders=600, closed_seconds=6.0, open_seconds=6.0,
+                   fractions=(0.5, 0.9), warmup_seconds=2.0, sessions=2000, cost_senders=10,
+                   quiet_alert_seconds=6.0, surge_alert_seconds=8.0, rounds=2)
+
+
+@dataclass
+class Run:
+    """Where this run keeps its services, and what it found so far."""
+
+    plan: Plan
+    var: Path
+    redis_url: str
+    database_url: str
+    prefix: str
+    queue: str
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def overrides(self, **more: Any) -> dict[str, Any]:
+        """Settings of every hotline process of this run (as config.load overrides)."""
+        return {
+            "var_dir": str(self.var / "hotline"),
+            "redis_url": self.redis_url,
+            "redis_prefix": self.prefix,
+            "database_url": self.database_url,
+            "alerts_queue": self.queue,
+            "secret_key": "bench-secret-key",
+            "twilio_auth_token": conversations.AUTH_TOKEN,
+            "public_base_url": conversations.PUBLIC_BASE,
+            "locales_dir": str(self.var / "locales"),
+            "reply_limit_per_minute": 1000,  # simulated workers text faster than people
+            **more,
+        }
+
+    def env(self, **more: Any) -> dict[str, str]:
+        """The same settings as environment variables, for child processes."""
+        from hotline.config import env_name
+
+        values = self.overrides(**more)
+        return servers.child_env({env_name(k): str(v) for k, v in values.items()})
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+# -- services ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def services(plan: Plan, keep: bool) -> Iterator[Run]:
+    """Give a run a fresh var dir, compiled catalogs, Redis and a database; clean up."""
+    from hotline import redis as redis_factory
+    from hotline.config import PACKAGE_ROOT
+    from hotline.i18n import compile_catalog
+
+    var = Path(tempfile.mkdtemp(prefix="hlbench-", dir="/tmp"))
+    (var / "hotline").mkdir()
+    shutil.copytree(PACKAGE_ROOT / "locales", var / "locales")
+    for po in (var / "locales").glob("*/LC_MESSAGES/messages.po"):
+        compile_catalog(po)
+    tag = uuid.uuid4().hex[:8]
+    outside_redis = os.environ.get("REDIS_URL", "")
+    redis_url = outside_redis
+    if not redis_url:
+        redis_factory.connect(None, var / "redis").close()
+        redis_url = redis_factory.embedded_url(var / "redis")
+    database_url, drop_database = _database(var, tag)
+    prefix = f"hlbench-{tag}:" if outside_redis else "hl:"
+    queue = f"hlbench-{tag}" if outside_redis else "alerts"
+    run = Run(plan, var, redis_url, database_url, prefix, queue)
+    try:
+        yield run
+    finally:
+        if outside_redis:
+            _forget_keys(redis_url, [prefix, f"hlbench-{tag}"])
+        else:
+            redis_factory.stop_embedded(var / "redis")
+        drop_database()
+        if keep:
+            say(f"kept {var}")
+        else:
+            shutil.rmtree(var, ignore_errors=True)
+
+
+def _database(var: Path, tag: str) -> tuple[str, Callable[[], None]]:
+    """Return DATABASE_URL (a fresh PostgreSQL schema) or a SQLite file, and its cleanup."""
+    outside = os.environ.get("DATABASE_URL", "")
+    if not outside:
+        return f"sqlite:///{var / 'hotline.db'}", lambda: None
+    if not outside.startswith("postgresql"):
+        return outside, lambda: None
+    from sqlalchemy import create_engine, text
+
+    schema = f"hlbench_{tag}"
+    admin = create_engine(outside)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in outside else "?"
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return f"{outside}{sep}options=-csearch_path%3D{schema}", drop
+
+
+def _forget_keys(url: str, prefixes: list[str]) -> None:
+    """Delete the keys this run made on an outside Redis (and only those)."""
+    import redis
+
+    conn = redis.Redis.from_url(url)
+    for prefix in prefixes:
+        for pattern in (f"{prefix}*", f"rq:*{prefix}*"):
+            batch = list(conn.scan_iter(match=pattern, count=1000))
+            for start in range(0, len(batch), 1000):
+                conn.delete(*batch[start:start + 1000])
+    conn.close()
+
+
+# -- 1. costs, in-process ---------------------------------------------------------------
+
+
+def measure_costs(run: Run) -> None:
+    """Count what one message costs, and what an idle session keeps in Redis."""
+    from bench import costs
+    from bench.baseline import create_app as baseline_app
+    from hotline import config
+    from hotline.app import create_app
+    from hotline.crypto import Crypto
+    from hotline.service import Service
+
+    # the app logs each message at INFO, as in production; here into a file
+    logging.basicConfig(filename=str(run.var / "in-process.log"), level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    plan = run.plan
+    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}cost:"))
+    service = Service.from_settings(settings)
+    try:
+        say(f"costs: {plan.cost_senders} conversations in-process, counting Redis and SQL")
+        run.results["costs"] = costs.per_message(service, next(_BLOCKS), plan.cost_senders,
+                                                 duplicates=20)
+        run.results["draft_session"] = costs.draft_session_size(service, next(_BLOCKS))
+    finally:
+        service.close()
+
+    say("costs: CPU per message through the Flask test client (no server)")
+    app = create_app(run.overrides(redis_prefix=f"{run.prefix}cpu:"))
+    base = baseline_app(conversations.AUTH_TOKEN, conversations.PUBLIC_BASE)
+    cpu_senders = max(plan.cost_senders * 2, 20)
+    costs.wsgi_cpu(app, next(_BLOCKS), 10)  # warm up both (catalogs, lexicon, pools)
+    costs.wsgi_cpu(base, next(_BLOCKS), 10)
+    hotline_cpu = costs.wsgi_cpu(app, next(_BLOCKS), cpu_senders)
+    baseline_cpu = costs.wsgi_cpu(base, next(_BLOCKS), cpu_senders)
+    app.extensions["hotline"].close()
+    run.results["wsgi_cpu_ms"] = {"hotline": hotline_cpu, "baseline": baseline_cpu}
+
+    say(f"costs: Redis memory of {plan.sessions} sessions")
+    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}mem:"))
+    service = Service.from_settings(settings)
+    try:
+        run.results["memory"] = costs.session_memory(
+            service, next(_BLOCKS), plan.sessions,
+            Crypto(settings.secret_key, settings.encryption_keys), progress=say)
+    finally:
+        service.close()
+
+
+# -- 2. load ----------------------------------------------------------------------------
+
+
+def load(server: servers.Server, *, mode: str, seconds: float, senders: int,
+         concurrency: int = 0, rate: float = 0.0, active: int = 0,
+         expect_refs: bool = True) -> dict[str, Any]:
+    """Run one load phase against ``server`` from a separate process; return its tally."""
+    if not active:
+        active = max(32, 4 * concurrency) if mode == "closed" else max(16, math.ceil(rate / 4))
+    spec = {"host": "127.0.0.1", "port": server.port, "mode": mode, "duration": seconds,
+            "concurrency": concurrency, "rate": rate, "active": active,
+            "block": next(_BLOCKS), "senders": senders, "expect_refs": expect_refs}
+    done = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(spec),
+                          capture_output=True, text=True, timeout=seconds + 120,
+                          cwd=Path(__file__).resolve().parent.parent, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"load generator failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def summarize(result: dict[str, Any]) -> dict[str, Any]:
+    """Reduce a phase's raw latencies to percentiles (ms)."""
+    every = sorted(x for values in result["latencies_ms"].values() for x in values)
+    out = {k: v for k, v in result.items() if k not in ("latencies_ms", "filed")}
+    out["errors_total"] = sum(result["errors"].values())
+    out.update({f"p{p}": percentile(every, p) for p in (50, 95, 99)})
+    out["max"] = every[-1] if every else 0.0
+    by_kind = {}
+    for kind, values in result["latencies_ms"].items():
+        values = sorted(values)
+        by_kind[kind] = {"count": len(values), "p50": percentile(values, 50),
+                         "p99": percentile(values, 99)}
+    out["by_kind"] = by_kind
+    return out
+
+
+def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pool the rounds of one phase: all their messages, over all their time."""
+    first = results[0]
+    pooled = {**first, "latencies_ms": {}, "errors": {}, "filed": []}
+    for result in results:
+        for kind, values in result["latencies_ms"].items():
+            pooled["latencies_ms"].setdefault(kind, []).extend(values)
+        for what, count in result["errors"].items():
+            pooled["errors"][what] = pooled["errors"].get(what, 0) + count
+        pooled["filed"].extend(result["filed"])
+    pooled["ok"] = sum(r["ok"] for r in results)
+    pooled["requests"] = sum(r["requests"] for r in results)
+    pooled["elapsed"] = sum(r["elapsed"] for r in results)
+    pooled["throughput"] = pooled["ok"] / max(pooled["elapsed"], 1e-9)
+    pooled["rounds"] = [r["throughput"] for r in results]
+    return pooled
+
+
+def closed_loop(run: Run, hotline: servers.Server, baseline: servers.Server) -> None:
+    """Throughput and latency at each fixed concurrency: both servers, in rounds that
+    alternate which goes first, so a noisy neighbour's burst hits both alike."""
+    plan = run.plan
+    rows: list[dict[str, Any]] = []
+    pair = [("baseline", baseline), ("hotline", hotline)]
+    seconds = plan.closed_seconds / plan.rounds
+    for concurrency in plan.concurrency:
+        raw: dict[str, list[dict[str, Any]]] = {"baseline": [], "hotline": []}
+        for i in range(plan.rounds):
+            for name, server in (pair if i % 2 == 0 else pair[::-1]):
+                raw[name].append(load(server, mode="closed", seconds=seconds,
+                                      senders=plan.senders, concurrency=concurrency,
+                                      expect_refs=name == "hotline"))
+        ratios = [h["throughput"] / b["throughput"]
+                  for h, b in zip(raw["hotline"], raw["baseline"], strict=True)]
+        for name in ("baseline", "hotline"):
+            result = summarize(merge(raw[name]))
+            result["server"] = name
+            if name == "hotline":
+                result["round_ratios"] = ratios
+            rows.append(result)
+            say(f"  concurrency {concurrency:>3} {name:<8} {result['throughput']:7.0f} msg/s"
+                f"  p50 {result['p50']:6.1f}  p99 {result['p99']:6.1f} ms"
+                f"  errors {result['errors_total']}"
+                + (f"  ratio by round {', '.join(f'{x:.2f}' for x in ratios)}"
+                   if name == "hotline" else ""))
+    run.results["closed"] = rows
+
+
+def open_loop(run: Run, hotline: servers.Server, baseline: servers.Server) -> None:
+    """Latency at fixed offered rates (fractions of the hotline's saturation)."""
+    plan = run.plan
+    saturation = max(r["throughput"] for r in run.results["closed"]
+                     if r["server"] == "hotline")
+    run.results["saturation"] = saturation
+    rates = plan.rates or tuple(round(f * saturation) for f in plan.fractions)
+    rows: list[dict[str, Any]] = []
+    pair = [("baseline", baseline), ("hotline", hotline)]
+    for i, rate in enumerate(rates):
+        for name, server in (pair if i % 2 == 0 else pair[::-1]):
+            result = summarize(load(server, mode="open", seconds=plan.open_seconds,
+                                    senders=plan.senders, rate=rate,
+                                    expect_refs=name == "hotline"))
+            result["server"] = name
+            result["fraction"] = rate / saturation
+            rows.append(result)
+            say(f"  {rate:>6.0f} msg/s ({rate / saturation:4.0%}) {name:<8}"
+                f" achieved {result['throughput']:6.0f}  p50 {result['p50']:6.1f}"
+                f"  p99 {result['p99']:6.1f} ms  errors {result['errors_total']}")
+    run.results["open"] = rows
+
+
+# -- 3. alerts --------------------------------------------------------------------------
+
+
+def alert_latency(run: Run, hotline: servers.Server, sink: Sink) -> None:
+    """Time alerts from the reply with a case number to the webhook sink, with a worker."""
+    import redis
+    from rq import Queue, Worker
+
+    conn = redis.Redis.from_url(run.redis_url)
+    Queue(run.queue, connection=conn).empty()  # alerts of the load phases: nobody ran them
+    worker = servers.worker(run.env(alert_webhook_url=sink.url, log_level="WARNING"), run.var)
+    try:
+        deadline = time.monotonic() + 30
+        while not Worker.all(connection=conn, queue=Queue(run.queue, connection=conn)):
+            if worker.popen.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"hotline worker did not start:\n{worker.tail()}")
+            time.sleep(0.2)
+        rows = []
+        saturation = run.results["saturation"]
+        plan = run.plan
+        for name, rate, seconds, active in (
+            ("quiet (20 msg/s)", 20.0, plan.quiet_alert_seconds, 4),
+            ("surge (50% of saturation)", round(saturation / 2), plan.surge_alert_seconds, 0),
+        ):
+            result = load(hotline, mode="open", seconds=seconds, senders=plan.senders,
+                          rate=rate, active=active)
+            refs = {ref for ref, _ in result["filed"]}
+            sink.wait_for(refs, timeout=30 if not plan.quick else 15)
+            latencies, missing = sink.latencies([tuple(x) for x in result["filed"]])
+            latencies.sort()
+            row = {"condition": name, "rate": rate, "cases": len(result["filed"]),
+                   "cases_per_second": len(result["filed"]) / seconds,
+                   "drained_per_second": sink.drained(refs),
+                   "missing": missing, "p50": percentile(latencies, 50),
+                   "p95": percentile(latencies, 95),
+                   "max": latencies[-1] if latencies else 0.0,
+                   "load_p99": summarize(result)["p99"]}
+            rows.append(row)
+            say(f"  {name:<26} {row['cases']:>4} cases  p50 {row['p50']:6.0f}"
+                f"  p95 {row['p95']:6.0f}  max {row['max']:6.0f} ms  missing {missing}")
+        run.results["alerts"] = rows
+    finally:
+        worker.stop()
+        conn.close()
+
+
+# -- the whole run ----------------------------------------------------------------------
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="./dev bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="a smaller run of a minute or two (shorter phases, fewer rates)")
+    parser.add_argument("--senders", type=int,
+                        help="simulated workers per load phase (default 1000; quick 600)")
+    parser.add_argument("--concurrency", default="1,16,64",
+                        help="messages in flight in the throughput phases (default 1,16,64)")
+    parser.add_argument("--rate", default="",
+                        help="offered rates in msg/s for the latency phases (default: "
+                             "25/50/75/90%% of the hotline's measured saturation)")
+    parser.add_argument("--seconds", type=float, help="length of each load phase")
+    parser.add_argument("--sessions", type=int,
+                        help="sessions created for the memory figure (default 10000)")
+    parser.add_argument("--gunicorn", default=PROCFILE_GUNICORN,
+                        help="gunicorn options of both apps (default the Procfile's: "
+                             f"{PROCFILE_GUNICORN!r})")
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help="where results go (default bench/results)")
+    parser.add_argument("--keep", action="store_true", help="keep the var dir (logs, data)")
+    return parser.parse_args(argv)
+
+
+def plan_of(args: argparse.Namespace) -> Plan:
+    plan = Plan.quick_plan() if args.quick else Plan()
+    if args.senders:
+        plan.senders = args.senders
+    plan.concurrency = tuple(int(c) for c in args.concurrency.split(",") if c.strip())
+    plan.rates = tuple(float(r) for r in args.rate.split(",") if r.strip())
+    if args.seconds:
+        plan.closed_seconds = plan.open_seconds = args.seconds
+    if args.sessions:
+        plan.sessions = args.sessions
+    plan.gunicorn = args.gunicorn
+    return plan
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    plan = plan_of(args)
+    began = time.monotonic()
+    with services(plan, args.keep) as run:
+        say(f"bench: {'quick' if plan.quick else 'full'} run in {run.var}")
+        run.results["plan"] = vars(plan)
+        run.results["started"] = run.started.isoformat()
+        run.results["machine"] = _machine(run)
+        measure_costs(run)
+        sink = Sink()
+        hotline = baseline = None
+        try:
+            say(f"servers: gunicorn {plan.gunicorn}")
+            options = shlex.split(plan.gunicorn)
+            hotline = servers.gunicorn("hotline", "hotline.app:create_app()",
+                                       run.env(alert_webhook_url=sink.url), run.var, options)
+            baseline = servers.gunicorn("baseline", "bench.baseline:create_app()",
+                                        run.env(), run.var, options)
+            for name, server in (("hotline", hotline), ("baseline", baseline)):
+                load(server, mode="closed", seconds=plan.warmup_seconds, senders=plan.senders,
+                     concurrency=16, expect_refs=name == "hotline")
+            say("throughput: fixed concurrency")
+            closed_loop(run, hotline, baseline)
+            say("latency: fixed offered rates")
+            open_loop(run, hotline, baseline)
+            baseline.stop()
+            say("alerts: a real worker, a local webhook sink")
+            alert_latency(run, hotline, sink)
+        finally:
+            for started in (baseline, hotline):
+                if started is not None:
+                    started.stop()
+            sink.close()
+        run.results["seconds"] = time.monotonic() - began
+        paths = write_results(run.results, args.out, run.started)
+        say("")
+        say(paths.table)
+        say(f"results: {paths.markdown}")
+    return 0
+
+
+def _machine(run: Run) -> dict[str, Any]:
+    import platform
+
+    import redis
+
+    conn = redis.Redis.from_url(run.redis_url)
+    info = conn.info("server")
+    memory = conn.info("memory")
+    conn.close()
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "redis": f"{info.get('redis_version')} ({memory.get('mem_allocator')})",
+            "redis_kind": "outside (REDIS_URL)" if os.environ.get("REDIS_URL") else "embedded",
+            "database": run.database_url.split(":", 1)[0].split("+")[0]}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
