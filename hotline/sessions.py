@@ -58,6 +58,10 @@ class SessionStore:
         self.idle_seconds = idle_seconds
         self.report_keep_seconds = report_keep_seconds
         self.language_keep_seconds = language_keep_seconds
+        # sent as EVALSHA (the script text travels once per connection pool)
+        self._begin_script = conn.register_script(_BEGIN)
+        self._save_script = conn.register_script(_SAVE)
+        self._unlock_script = conn.register_script(_UNLOCK)
 
     # -- keys -------------------------------------------------------------------------
 
@@ -86,7 +90,7 @@ class SessionStore:
 
     def unlock(self, sender: str, token: str) -> None:
         """Release the lock only if we still hold it."""
-        self.conn.eval(_UNLOCK, 1, self._keys(sender)[2], token)
+        self._unlock_script(keys=[self._keys(sender)[2]], args=[token])
 
     # -- load / save ------------------------------------------------------------------
 
@@ -107,8 +111,8 @@ class SessionStore:
         token = uuid.uuid4().hex
         deadline = time.monotonic() + wait
         while True:
-            result: list[Any] = self.conn.eval(_BEGIN, len(keys), *keys, token, LOCK_SECONDS,
-                                               RATE_WINDOW_SECONDS)
+            result: list[Any] = self._begin_script(keys=keys, args=[token, LOCK_SECONDS,
+                                                                    RATE_WINDOW_SECONDS])
             if result[0] == 1:
                 loaded = self._loaded(result[1] or None, result[2] or None, result[3] or None)
                 return token, Loaded(loaded.session, loaded.earlier_reply, int(result[4]))
@@ -132,17 +136,14 @@ class SessionStore:
 
     def save(self, sender: str, sid: str, session: Session, reply: bytes,
              lock_token: str | None = None) -> None:
-        """Store the session, the language and the reply to ``sid``, and unlock, at once."""
+        """Store the session, the language and the reply to ``sid``, and unlock, at once
+        (one script: atomic, and one round trip)."""
         state_key, language_key, lock_key, _ = self._keys(sender)
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
-        pipe = self.conn.pipeline(transaction=True)
-        pipe.set(state_key, self._seal(session.to_json().encode()), ex=keep)
-        if session.locale:
-            pipe.set(language_key, session.locale, ex=self.language_keep_seconds)
-        pipe.set(self._dedupe_key(sender, sid), self._seal(reply), ex=DEDUPE_SECONDS)
-        if lock_token:
-            pipe.eval(_UNLOCK, 1, lock_key, lock_token)
-        pipe.execute()
+        keys = [state_key, language_key, self._dedupe_key(sender, sid), lock_key]
+        self._save_script(keys=keys, args=[
+            self._seal(session.to_json().encode()), keep, session.locale or "",
+            self.language_keep_seconds, self._seal(reply), DEDUPE_SECONDS, lock_token or ""])
 
     def forget(self, sender: str) -> None:
         """Delete everything kept about a sender (erasure): session, language, replies."""
@@ -170,6 +171,14 @@ local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4])
 local n = redis.call('incr', KEYS[5])
 if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
 return {1, v[1], v[2], v[3], n}
+"""
+
+_SAVE = """
+redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if ARGV[3] ~= '' then redis.call('set', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+redis.call('set', KEYS[3], ARGV[5], 'EX', ARGV[6])
+if ARGV[7] ~= '' and redis.call('get', KEYS[4]) == ARGV[7] then redis.call('del', KEYS[4]) end
+return 1
 """
 
 _UNLOCK = """
