@@ -122,11 +122,13 @@ def run(port: int, host: str) -> None:
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
-def worker(burst: bool) -> None:
+@click.option("--fork", is_flag=True,
+              help="Run each job in a forked work-horse (isolation, ~6x slower).")
+def worker(burst: bool, fork: bool) -> None:
     """Run the RQ worker (with its scheduler) on the hotline's Redis."""
     import logging
 
-    from rq import Queue, Worker
+    from rq import Queue, SimpleWorker, Worker
 
     from hotline import redis as redis_factory
 
@@ -145,8 +147,14 @@ def worker(burst: bool) -> None:
         digest_at = dispatcher.schedule_digest()
     schedule_next(queue)
     logging.getLogger(__name__).info("next digest at %s", digest_at.isoformat())
-    Worker([queue], connection=conn).work(with_scheduler=True, burst=burst,
-                                          logging_level=settings.log_level)
+    worker_class: type[Worker] | type[SimpleWorker] = Worker
+    if not fork:
+        from hotline.dispatch import keep_open
+
+        keep_open()  # jobs run in this process and share one set of connections
+        worker_class = SimpleWorker
+    worker_class([queue], connection=conn).work(with_scheduler=True, burst=burst,
+                                                logging_level=settings.log_level)
 
 
 # -- words ----------------------------------------------------------------------------

@@ -387,3 +387,20 @@ def test_the_digest_job_sends_then_schedules_the_next_one(alert_service: Service
     assert digest["Subject"] == "Hotline digest 2026-11-26 - open cases: 1"
     assert body_of(digest).startswith(f"Not taken yet (1):\n{ref}  ")
     assert [f for f, _ in jobs.scheduled()].count(DIGEST_JOB) == 1  # tomorrow's
+
+
+def test_jobs_of_one_worker_process_share_one_dispatcher(alert_overrides) -> None:  # type: ignore[no-untyped-def]
+    from hotline import config, dispatch
+
+    settings = config.load(environ={}, **alert_overrides)
+    with dispatch.for_job(settings) as first, dispatch.for_job(settings) as second:
+        assert first is not second  # outside `hotline worker`: a fresh one per job
+    dispatch.keep_open()
+    try:
+        with dispatch.for_job(settings) as first:
+            pass
+        with dispatch.for_job(settings) as second:
+            assert second is first and second.cases.ping()
+    finally:
+        dispatch._close_kept()
+        dispatch._keep_open = False

@@ -11,14 +11,14 @@ import logging
 from rq import get_current_job
 
 from hotline import config
-from hotline.dispatch import Dispatcher
+from hotline.dispatch import for_job
 
 log = logging.getLogger(__name__)
 
 
 def alert_case(case_id: int) -> str:
     """Alert the organizers routing picks for a newly filed case."""
-    with Dispatcher.opened(config.load()) as dispatcher:
+    with for_job(config.load()) as dispatcher:
         return dispatcher.alert(case_id)
 
 
@@ -26,11 +26,11 @@ def deliver(delivery_id: int) -> str:
     """Send one delivery; raise to be retried, or fall back on the last attempt."""
     job = get_current_job()
     final = job is None or not job.retries_left
-    with Dispatcher.opened(config.load()) as dispatcher:
+    with for_job(config.load()) as dispatcher:
         return dispatcher.deliver(delivery_id, final=final)
 
 
 def delivery_failed(delivery_id: int, code: str) -> str:
     """Handle a failure Twilio reported after it had accepted a message."""
-    with Dispatcher.opened(config.load()) as dispatcher:
+    with for_job(config.load()) as dispatcher:
         return dispatcher.failed_later(delivery_id, code)

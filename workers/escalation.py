@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from hotline import config
-from hotline.dispatch import Dispatcher
+from hotline.dispatch import for_job
 
 
 def escalate(case_id: int, level: int) -> str:
     """Re-alert everyone (level 1) or the coordinators (level 2) about an untaken case."""
-    with Dispatcher.opened(config.load()) as dispatcher:
+    with for_job(config.load()) as dispatcher:
         return dispatcher.escalate(case_id, level)

@@ -157,9 +157,10 @@ def test_nobody_takes_it_so_the_worker_escalates_when_its_time_comes(
     assert state is not None and state.level == 1
 
 
+@pytest.mark.parametrize("fork", [True, False], ids=["work-horse killed", "worker killed"])
 def test_a_worker_killed_mid_send_never_sends_twice_and_falls_back(
         app, client, alert_env: dict[str, str], twilio_api: TwilioApi,  # type: ignore[no-untyped-def]
-        mailbox: Mailbox) -> None:
+        mailbox: Mailbox, fork: bool) -> None:
     import signal
     import time
 
@@ -172,15 +173,19 @@ def test_a_worker_killed_mid_send_never_sends_twice_and_falls_back(
     case = service.cases.by_ref(ref)
     twilio_api.hold()  # the Messages API accepts the connection and hangs
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "DATABASE_"))}
-    worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "--burst"],
+    command = [sys.executable, "-m", "hotline.cli", "worker", "--burst"]
+    worker = subprocess.Popen(command + (["--fork"] if fork else []),
                               env={**clean, **alert_env}, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not twilio_api.requests and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(twilio_api.requests) == 1, "the send never started"
-    (horse,) = horses_of(worker.pid)  # RQ forks a work-horse (in its own session)
-    os.kill(horse, signal.SIGKILL)  # killed mid-send
+    if fork:
+        (horse,) = horses_of(worker.pid)  # RQ forks a work-horse (its own process group)
+        os.kill(horse, signal.SIGKILL)  # killed mid-send
+    else:
+        os.kill(worker.pid, signal.SIGKILL)  # the job runs in the worker itself
     twilio_api.release()
     try:
         worker.wait(30)
