@@ -87,7 +87,10 @@ class Service:
         crypto = Crypto(settings.secret_key, settings.encryption_keys)
         cases = CaseStore(make_engine(settings.sqlalchemy_url), crypto)
         cases.create_tables()
-        return cls(settings, conn, cases, Catalogs(settings.locales_path, settings.languages))
+        service = cls(settings, conn, cases, Catalogs(settings.locales_path, settings.languages))
+        with contextlib.suppress(redis.RedisError):  # Redis down at start: load on first use
+            service.sessions.preload()
+        return service
 
     def close(self) -> None:
         """Release database and Redis connections (CLI commands, tests)."""

@@ -63,6 +63,11 @@ class SessionStore:
         self._save_script = conn.register_script(_SAVE)
         self._unlock_script = conn.register_script(_UNLOCK)
 
+    def preload(self) -> None:
+        """Load the scripts into Redis now, so no message pays for it (at start-up)."""
+        for script in (_BEGIN, _SAVE, _UNLOCK):
+            self.conn.script_load(script)
+
     # -- keys -------------------------------------------------------------------------
 
     def _keys(self, sender: str) -> tuple[str, str, str, str]:
