@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,8 @@ from hotline.dialogue.effects import FileCase
 #: What replaces the sender's pseudonym once their personal data is gone.
 ERASED = "erased"
 EXPIRED = "expired"
+#: Tries at creating the tables while other processes may be creating them too.
+CREATE_TRIES = 8
 #: Tries at a random free reference before using one more digit.
 REF_TRIES = 20
 
@@ -186,11 +189,15 @@ class CaseStore:
         import hotline.organizers
         import hotline.spool  # noqa: F401
 
-        try:
-            Base.metadata.create_all(self.engine)
-        except (OperationalError, ProgrammingError, IntegrityError):
-            # another process (a second gunicorn worker) created them at the same moment
-            Base.metadata.create_all(self.engine)
+        for attempt in range(CREATE_TRIES):
+            try:
+                Base.metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                # another process (a second gunicorn worker) is creating them right now
+                if attempt == CREATE_TRIES - 1:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
 
     def ping(self) -> bool:
         """Tell whether the database answers."""

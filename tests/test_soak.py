@@ -57,7 +57,9 @@ def live_server(overrides):  # type: ignore[no-untyped-def]
     yield base
     server.terminate()
     server.wait(timeout=30)
+    errors = server.stderr.read().decode(errors="replace")
     server.stderr.close()
+    assert "Traceback" not in errors and "WORKER TIMEOUT" not in errors, errors[-3000:]
 
 
 def converse(base: str, n: int) -> list[str]:
