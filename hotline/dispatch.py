@@ -487,7 +487,7 @@ class Dispatcher:
 
     def _summary(self, facts: alerts.Facts) -> str:
         """One line for the WhatsApp template's second variable."""
-        parts = ["URGENT"] if facts.urgent else []
+        parts = [alerts.simple(self.catalogs, alerts.DIGEST_URGENT, "en")] if facts.urgent else []
         parts.append(alerts.language_name(facts.locale, "en"))
         if facts.industry:
             parts.append(facts.industry.replace("_", " "))

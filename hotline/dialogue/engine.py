@@ -21,6 +21,7 @@ from hotline.dialogue.keywords import (
     Word,
     normalize,
 )
+from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
 from hotline.dialogue.session import MAX_DETAIL_MESSAGES, MAX_MEDIA, Draft, Session
 from hotline.dialogue.steps import StepId
@@ -117,8 +118,6 @@ class _Turn:
     # -- entry points ------------------------------------------------------------------
 
     def first_contact(self, s: Session) -> Session:
-        from hotline.dialogue.language import detect
-
         lex = self.ctx.lexicon
         chosen = lex.language(self.text)
         if chosen is None and s.step == StepId.LANGUAGE:
