@@ -245,6 +245,7 @@ def session_memory(service: Service, block: int, sessions: int, crypto: Crypto,
     after = int(conn.info("memory")["used_memory"])
     by_kind: dict[str, list[int]] = {}
     sample_value: dict[str, bytes] = {}
+    sample_key: dict[str, bytes] = {}
     keys = list(conn.scan_iter(match=f"{prefix}*", count=1000))
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
@@ -258,6 +259,7 @@ def session_memory(service: Service, block: int, sessions: int, crypto: Crypto,
                 raw = conn.get(key)
                 if isinstance(raw, bytes):
                     sample_value[kind] = raw
+                    sample_key[kind] = key
     # drop what each message leaves (reply cache, rate counter): what stays is the session
     per_message_keys = [k for k in keys if _key_kind(k.decode(), prefix) in ("reply", "rate")]
     for start in range(0, len(per_message_keys), 1000):
@@ -265,7 +267,7 @@ def session_memory(service: Service, block: int, sessions: int, crypto: Crypto,
     residual = int(conn.info("memory")["used_memory"])
     session_json = ""
     if "session" in sample_value:
-        session_json = crypto.decrypt(sample_value["session"]) or ""
+        session_json = crypto.unseal(sample_value["session"], sample_key["session"]).decode()
     return {
         "sessions": sessions,
         "used_memory_delta_per_session": (after - before) / max(sessions, 1),
@@ -293,7 +295,7 @@ def draft_session_size(service: Service, block: int) -> dict[str, Any]:
             raw = raw if isinstance(raw, bytes) else b""
             return {"memory_usage": int(conn.memory_usage(key, samples=0) or 0),
                     "value_bytes": len(raw),
-                    "json_bytes": len(service.crypto.decrypt(raw) or "")}
+                    "json_bytes": len(service.crypto.unseal(raw, key))}
     return {}
 
 

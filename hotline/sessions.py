@@ -58,10 +58,24 @@ class SessionStore:
         self.idle_seconds = idle_seconds
         self.report_keep_seconds = report_keep_seconds
         self.language_keep_seconds = language_keep_seconds
+        self._held: redis.Redis | None = None
         # sent as EVALSHA (the script text travels once per connection pool)
         self._begin_script = conn.register_script(_BEGIN)
         self._save_script = conn.register_script(_SAVE)
         self._unlock_script = conn.register_script(_UNLOCK)
+
+    def _hot(self) -> redis.Redis:
+        """Return the client of ``begin`` and ``save``: one connection of the pool, kept.
+
+        Borrowing from the pool costs a poll() and bookkeeping per command (a tenth of a
+        message's CPU, bench/optimisations.md). It is made on first use, not at start-up,
+        so a web process still starts (and spools) while Redis is down; after an error
+        the connection reconnects on the next command. Threads take turns on it.
+        """
+        if self._held is None:
+            self._held = redis.Redis(connection_pool=self.conn.connection_pool,
+                                     single_connection_client=True)
+        return self._held
 
     def preload(self) -> None:
         """Load the scripts into Redis now, so no message pays for it (at start-up)."""
@@ -70,14 +84,12 @@ class SessionStore:
 
     # -- keys -------------------------------------------------------------------------
 
-    def _keys(self, sender: str) -> tuple[str, str, str, str]:
+    def _keys(self, sender: str) -> tuple[str, str, str, str, str]:
+        """Return the sender's state, language, lock and rate keys, and the start of the
+        keys of its replies (the pseudonym is in each, so erasure can find every one)."""
         who = self.crypto.sender_id(sender)
-        return (f"{self.prefix}s:{who}", f"{self.prefix}l:{who}", f"{self.prefix}k:{who}",
-                f"{self.prefix}r:{who}")
-
-    def _dedupe_key(self, sender: str, sid: str) -> str:
-        # the sender's pseudonym is part of the key so erasure can find every one
-        return f"{self.prefix}m:{self.crypto.sender_id(sender)}:{sid}"
+        p = self.prefix
+        return f"{p}s:{who}", f"{p}l:{who}", f"{p}k:{who}", f"{p}r:{who}", f"{p}m:{who}:"
 
     # -- lock -------------------------------------------------------------------------
 
@@ -101,37 +113,37 @@ class SessionStore:
 
     def load(self, sender: str, sid: str) -> Loaded:
         """Return the session and any reply already given to this MessageSid."""
-        state_key, language_key, _, _ = self._keys(sender)
-        values: list[Any] = self.conn.mget(state_key, language_key, self._dedupe_key(sender, sid))
-        return self._loaded(*values)
+        state_key, language_key, _, _, replies = self._keys(sender)
+        values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
+        return self._loaded(state_key, replies + sid, *values)
 
     def begin(self, sender: str, sid: str, minute: int = 0,
               wait: float = LOCK_WAIT_SECONDS) -> tuple[str, Loaded]:
         """Lock the sender, load the session, check the MessageSid and count the message
         in the current ``minute`` (epoch minutes), all in one round trip; wait briefly
         while another message holds the lock."""
-        state_key, language_key, lock_key, rate_key = self._keys(sender)
-        rate_key = f"{rate_key}:{minute}"
-        keys = [lock_key, state_key, language_key, self._dedupe_key(sender, sid), rate_key]
+        state_key, language_key, lock_key, rate_key, replies = self._keys(sender)
+        keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}"]
         token = uuid.uuid4().hex
         deadline = time.monotonic() + wait
         while True:
-            result: list[Any] = self._begin_script(keys=keys, args=[token, LOCK_SECONDS,
-                                                                    RATE_WINDOW_SECONDS])
+            result: list[Any] = self._begin_script(
+                keys=keys, args=[token, LOCK_SECONDS, RATE_WINDOW_SECONDS], client=self._hot())
             if result[0] == 1:
-                loaded = self._loaded(result[1] or None, result[2] or None, result[3] or None)
+                loaded = self._loaded(state_key, replies + sid, result[1] or None,
+                                      result[2] or None, result[3] or None)
                 return token, Loaded(loaded.session, loaded.earlier_reply, int(result[4]))
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
             time.sleep(0.02)
 
-    def _loaded(self, raw_state: bytes | None, raw_language: bytes | None,
-                earlier: bytes | None) -> Loaded:
+    def _loaded(self, state_key: str, reply_key: str, raw_state: bytes | None,
+                raw_language: bytes | None, earlier: bytes | None) -> Loaded:
         if earlier is not None:
-            earlier = self._open(earlier)
+            earlier = self._open(earlier, reply_key)
         session = Session()
         if raw_state is not None:
-            opened = self._open(raw_state)
+            opened = self._open(raw_state, state_key)
             session = Session.from_json(opened) if opened else Session()
         if session.locale is None and raw_language:
             from dataclasses import replace
@@ -143,31 +155,30 @@ class SessionStore:
              lock_token: str | None = None) -> None:
         """Store the session, the language and the reply to ``sid``, and unlock, at once
         (one script: atomic, and one round trip)."""
-        state_key, language_key, lock_key, _ = self._keys(sender)
+        state_key, language_key, lock_key, _, replies = self._keys(sender)
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
-        keys = [state_key, language_key, self._dedupe_key(sender, sid), lock_key]
+        keys = [state_key, language_key, replies + sid, lock_key]
         self._save_script(keys=keys, args=[
-            self._seal(session.to_json().encode()), keep, session.locale or "",
-            self.language_keep_seconds, self._seal(reply), DEDUPE_SECONDS, lock_token or ""])
+            self._seal(session.to_json().encode(), state_key), keep, session.locale or "",
+            self.language_keep_seconds, self._seal(reply, replies + sid), DEDUPE_SECONDS,
+            lock_token or ""], client=self._hot())
 
     def forget(self, sender: str) -> None:
         """Delete everything kept about a sender (erasure): session, language, replies."""
-        keys = [*self._keys(sender)]
-        keys += self.conn.scan_iter(match=self._dedupe_key(sender, "*"), count=1000)
-        keys += self.conn.scan_iter(match=f"{self._keys(sender)[3]}:*", count=1000)
+        *keys, replies = self._keys(sender)
+        keys += self.conn.scan_iter(match=f"{replies}*", count=1000)
+        keys += self.conn.scan_iter(match=f"{keys[3]}:*", count=1000)
         self.conn.delete(*keys)
 
-    def _seal(self, data: bytes) -> bytes:
-        token = self.crypto.encrypt(data.decode())
-        assert token is not None
-        return token
+    def _seal(self, data: bytes, key: str) -> bytes:
+        # bound to its key: a value copied under another sender's key does not open
+        return self.crypto.seal(data, key.encode())
 
-    def _open(self, data: bytes) -> bytes | None:
+    def _open(self, data: bytes, key: str) -> bytes | None:
         try:
-            text = self.crypto.decrypt(data)
+            return self.crypto.unseal(data, key.encode())
         except ValueError:
             return None
-        return text.encode() if text is not None else None
 
 
 _BEGIN = """

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 TICK_JOB = "workers.upkeep.tick"
 #: Time between ticks.
 INTERVAL = timedelta(minutes=1)
-#: A committed case whose alert is not queued after this long is queued by the tick.
+#: A committed case whose alert job has not run after this long, and is not in Redis
+#: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
 #: How far back the first reconciliation looks; later ones start where the last ended.
 FIRST_LOOKBACK = timedelta(hours=1)
@@ -70,9 +71,12 @@ class Upkeep:
         return report
 
     def requeue_alerts(self, now: datetime) -> int:
-        """Queue the alert of every case the outbox says was never queued."""
-        waiting = self.service.cases.alerts_not_queued(now - OUTBOX_GRACE)
-        return sum(1 for case_id in waiting if self.service.enqueue_alert(case_id))
+        """Queue the alert of every case whose job never ran and is not waiting in Redis
+        (a job still queued behind a surge is left where it is)."""
+        service = self.service
+        waiting = [case_id for case_id in service.cases.alerts_not_queued(now - OUTBOX_GRACE)
+                   if not Job.exists(service.alert_job_id(case_id), connection=service.conn)]
+        return sum(1 for case_id in waiting if service.enqueue_alert(case_id))
 
     def deliver(self, inbound: Inbound, bodies: tuple[str, ...]) -> None:
         """Text late replies to a worker (the webhook's answer could not carry them)."""

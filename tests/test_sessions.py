@@ -49,7 +49,7 @@ def test_a_message_sid_seen_before_returns_the_earlier_reply(store: SessionStore
 def test_an_unfinished_report_outlives_an_idle_session_but_expires(store: SessionStore,  # type: ignore[no-untyped-def]
                                                                   redis_conn, namespace) -> None:
     store.save(NUMBER, "SM1", Session(locale="en", step=StepId.MENU), b"[]")
-    state_key, language_key, _, _ = store._keys(NUMBER)
+    state_key, language_key, *_ = store._keys(NUMBER)
     assert 0 < redis_conn.ttl(state_key) <= 7200
     assert redis_conn.ttl(language_key) > 300 * 86400
     store.save(NUMBER, "SM2", Session(locale="en", draft=Draft(industry="market")), b"[]")

@@ -70,6 +70,22 @@ def test_a_case_filed_while_the_queue_was_down_is_alerted_by_the_next_tick(parts
     assert upkeep.tick(datetime.now(UTC) + timedelta(minutes=2)).requeued == 0
 
 
+def test_an_alert_waiting_behind_a_surge_is_left_alone_but_a_lost_one_is_queued_again(  # type: ignore[no-untyped-def]
+        parts) -> None:
+    service, upkeep = parts
+    for text in ("hello", "PERSON"):
+        say(service, text)
+    assert "request number is" in say(service, "1")[0]
+    (case,) = service.cases.newest()
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    assert upkeep.tick(later).requeued == 0  # its job is still in the queue: nobody ran it
+    assert len(service.alerts.get_jobs()) == 1
+
+    service.alerts.empty()  # Redis lost the job (restarted without its data)
+    assert upkeep.tick(later).requeued == 1
+    assert [job.args for job in service.alerts.get_jobs()] == [(case.id,)]
+
+
 def test_replies_to_spooled_messages_are_texted_when_redis_returns(  # type: ignore[no-untyped-def]
         parts, own_redis: Path, twilio_api: TwilioApi) -> None:
     service, upkeep = parts
