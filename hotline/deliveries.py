@@ -111,6 +111,17 @@ def chain_of(case_id: int | None, purpose: Purpose, organizer_id: int | None,
     return f"{where}:{purpose}:{who}"
 
 
+def new_row(*, chain: str, transport: Transport, purpose: Purpose, now: datetime,
+            case_id: int | None = None, organizer_id: int | None = None,
+            recipient: str | None = None, status: Status = Status.PENDING,
+            error: str | None = None) -> DeliveryRow:
+    """Build the row of a new delivery, for a caller's own transaction."""
+    return DeliveryRow(key=f"{chain}:{transport}", chain=chain, case_id=case_id,
+                       organizer_id=organizer_id, recipient=recipient, purpose=str(purpose),
+                       transport=str(transport), mode=str(Mode.TEXT), status=str(status),
+                       attempts=0, error=error, created_at=now, updated_at=now)
+
+
 class DeliveryStore:
     """Create deliveries once, take them for sending once, and record what happened."""
 
@@ -121,38 +132,34 @@ class DeliveryStore:
                case_id: int | None = None, organizer_id: int | None = None,
                recipient: str | None = None) -> Delivery:
         """Return the delivery of ``chain`` by ``transport``, creating it if new."""
-        key = f"{chain}:{transport}"
+        row = new_row(chain=chain, transport=transport, purpose=purpose, now=now,
+                      case_id=case_id, organizer_id=organizer_id, recipient=recipient)
         try:
             with Session(self.engine) as db, db.begin():
-                row = DeliveryRow(key=key, chain=chain, case_id=case_id,
-                                  organizer_id=organizer_id, recipient=recipient,
-                                  purpose=str(purpose), transport=str(transport),
-                                  mode=str(Mode.TEXT), status=str(Status.PENDING), attempts=0,
-                                  created_at=now, updated_at=now)
                 db.add(row)
                 db.flush()
-                return _view(row)
+                return view(row)
         except IntegrityError:
-            found = self.by_key(key)
+            found = self.by_key(row.key)
             assert found is not None
             return found
 
     def by_key(self, key: str) -> Delivery | None:
         with Session(self.engine) as db:
             row = db.scalars(select(DeliveryRow).where(DeliveryRow.key == key)).first()
-            return _view(row) if row else None
+            return view(row) if row else None
 
     def get(self, delivery_id: int) -> Delivery | None:
         with Session(self.engine) as db:
             row = db.get(DeliveryRow, delivery_id)
-            return _view(row) if row else None
+            return view(row) if row else None
 
     def by_provider_id(self, provider_id: str) -> Delivery | None:
         """Return the delivery Twilio knows by this message SID."""
         with Session(self.engine) as db:
             row = db.scalars(select(DeliveryRow)
                              .where(DeliveryRow.provider_id == provider_id)).first()
-            return _view(row) if row else None
+            return view(row) if row else None
 
     def take(self, delivery_id: int, now: datetime) -> Delivery | None:
         """Mark a delivery as being sent by us; None if it is sent, done or someone else's."""
@@ -166,7 +173,7 @@ class DeliveryStore:
             if not taken:
                 return None
             row = db.get(DeliveryRow, delivery_id)
-            return _view(row) if row else None
+            return view(row) if row else None
 
     def interrupted(self, delivery_id: int, now: datetime) -> Delivery | None:
         """Close a send whose worker died mid-way (still ``sending`` past the lease).
@@ -185,7 +192,7 @@ class DeliveryStore:
             if not closed:
                 return None
             row = db.get(DeliveryRow, delivery_id)
-            return _view(row) if row else None
+            return view(row) if row else None
 
     def mark(self, delivery_id: int, status: Status, now: datetime, *,
              error: str | None = None, provider_id: str | None = None,
@@ -217,14 +224,14 @@ class DeliveryStore:
         with Session(self.engine) as db:
             rows = db.scalars(select(DeliveryRow).where(DeliveryRow.chain == chain)
                               .order_by(DeliveryRow.id))
-            return [_view(r) for r in rows]
+            return [view(r) for r in rows]
 
     def for_case(self, case_id: int) -> list[Delivery]:
         """Return every delivery about a case, oldest first."""
         with Session(self.engine) as db:
             rows = db.scalars(select(DeliveryRow).where(DeliveryRow.case_id == case_id)
                               .order_by(DeliveryRow.id))
-            return [_view(r) for r in rows]
+            return [view(r) for r in rows]
 
     def sent_to(self, case_id: int, purposes: Iterable[Purpose]) -> set[int]:
         """Return the organizers who were sent one of these purposes about a case."""
@@ -260,7 +267,8 @@ class DeliveryStore:
         return result
 
 
-def _view(row: DeliveryRow) -> Delivery:
+def view(row: DeliveryRow) -> Delivery:
+    """Return a row as a Delivery value."""
     created, updated = aware(row.created_at), aware(row.updated_at)
     assert created is not None and updated is not None
     return Delivery(

@@ -1,9 +1,10 @@
 """``Dispatcher``: who hears about a case, through what, and what happens when nobody
 answers. Jobs in ``workers/`` call it; so does ``claims`` when an organizer answers.
 
-Every message is a row in ``deliveries`` before it is a job: the job carries the row's
-id only, takes the row for sending atomically, and writes the words at send time from
-the case. A message that keeps failing moves down its recipient's transports
+Every message is a row in ``deliveries`` before it is sent: the alert job makes a new
+alert's first attempt itself, and a ``deliver`` job (carrying the row's id only) makes
+every other; each takes the row for sending atomically first, and writes the words at
+send time from the case. A message that keeps failing moves down its recipient's transports
 (WhatsApp → SMS → e-mail); one that reached nobody is listed by ``hotline alerts failed``.
 """
 
@@ -21,24 +22,36 @@ from zoneinfo import ZoneInfo
 import redis
 from rq import Queue, Retry
 from rq.job import Job
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline import alerts, routing, urgency
 from hotline import redis as redis_factory
-from hotline.assignments import COORDINATORS, ESCALATED, Assignment, AssignmentStore
-from hotline.cases import CaseRow, CaseStore, CaseView, make_engine
+from hotline.assignments import (
+    ALERTED,
+    COORDINATORS,
+    ESCALATED,
+    Assignment,
+    AssignmentStore,
+    CaseAlertRow,
+)
+from hotline.cases import AlertIntentRow, CaseRow, CaseStore, CaseView, EventRow, make_engine
 from hotline.config import Settings
 from hotline.crypto import Crypto
 from hotline.deliveries import (
     ALERTS,
+    SENDING_LEASE,
     Delivery,
+    DeliveryRow,
     DeliveryStore,
     Mode,
     Purpose,
     Status,
     Transport,
     chain_of,
+    new_row,
+    view,
 )
 from hotline.i18n import Catalogs
 from hotline.optouts import OptOuts
@@ -82,8 +95,9 @@ class Senders:
         return cls(TwilioSender(settings), EmailSender(settings), WebhookSender(settings))
 
     def close(self) -> None:
-        """Release the Twilio client's pooled HTTP connections."""
+        """Release the Twilio client's and the webhook's pooled HTTP connections."""
         self.twilio.close()
+        self.webhook.close()
 
 
 class Dispatcher:
@@ -138,43 +152,122 @@ class Dispatcher:
                    else self.settings.escalate_after_minutes)
         return timedelta(minutes=minutes)
 
-    def alert(self, case_id: int, now: datetime | None = None) -> str:
-        """Alert the organizers routing picks (everyone if urgent); schedule escalation."""
+    def alert(self, case_id: int, now: datetime | None = None, *, raced: bool = False) -> str:
+        """Alert the organizers routing picks (everyone if urgent); schedule escalation.
+
+        Everything the alert decides is written in one transaction: the outbox row ticked
+        (the job ran), the assignment started, the case's history, and one delivery per
+        organizer and the webhook. The job then makes each new delivery's first attempt
+        itself instead of queueing a ``deliver`` job for it: a ``hotline worker`` process
+        runs its jobs one after another anyway, so an attempt made here holds up the next
+        job no longer than a job of its own would, every transport gives up after
+        TRANSPORT_TIMEOUT, and a surge costs one job per case instead of two. Only an
+        attempt that failed but may pass later gets a ``deliver`` job (see ``_enqueue``).
+        """
         now = now or datetime.now(UTC)
         case = self.cases.get(case_id)
         if case is None:
             log.warning("alert for missing case %d dropped", case_id)
             return "missing"
         found = urgency.assess(case.issues, case.details)
-        assignment = self.assignments.start(
-            case_id, urgent=found.urgent, reasons=tuple(str(r) for r in found.reasons),
-            now=now, due_at=now + self.escalate_after(found.urgent))
-        if not assignment.open:
+        assignment = self.assignments.get(case_id)  # set if this job ran before
+        if assignment is not None and not assignment.open:
+            self._record_alert(case_id, now, None, [], [])  # tick the outbox only
             return "taken"
+        urgent = assignment.urgent if assignment else found.urgent
+        due_at = assignment.due_at if assignment else now + self.escalate_after(urgent)
+        start = None if assignment else CaseAlertRow(
+            case_id=case_id, urgent=urgent, reasons=",".join(str(r) for r in found.reasons),
+            level=ALERTED, alerted_at=now, due_at=due_at)
+        earlier = self.deliveries.for_case(case_id)
+        organizers = self.organizers.all()
         # a re-run alerts the same organizers as the first run did
-        chosen = [o for o in self.organizers.all()
-                  if o.id in self._organizers_of(case_id, Purpose.ALERT) and o.active]
+        alerted = {d.organizer_id for d in earlier if d.purpose == Purpose.ALERT}
+        chosen = [o for o in organizers if o.id in alerted and o.active]
+        events: list[tuple[str, str]] = []
         if not chosen:
-            routed = routing.pick(self.organizers.all(), locale=case.locale,
-                                  industry=case.industry, urgent=assignment.urgent, now=now,
-                                  zone=self.zone)
+            routed = routing.pick(organizers, locale=case.locale, industry=case.industry,
+                                  urgent=urgent, now=now, zone=self.zone)
             chosen = list(routed.organizers)
-            self.cases.record(case_id, "alerted", f"{routed.tier}: {len(chosen)} organizers")
+            events.append(("alerted", f"{routed.tier}: {len(chosen)} organizers"))
         if not chosen:
             log.error("case %d: no active organizer to alert", case_id)
-            self.cases.record(case_id, "no_organizers")
+            events.append(("no_organizers", ""))
+        new: list[DeliveryRow] = []
+        again: list[Delivery] = []
         for organizer in chosen:
-            self._start(case_id, Purpose.ALERT, organizer, now)
-        self._start_webhook(case_id, Purpose.ALERT, now)
-        if assignment.due_at is not None:
-            self._schedule_escalation(case_id, ESCALATED, assignment.due_at)
-        log.info("case %d alerted: %d organizers, urgent=%s", case_id, len(chosen),
-                 assignment.urgent)
+            self._plan(case_id, Purpose.ALERT, organizer, earlier, now, new, again)
+        if self.senders_ready("webhook"):
+            self._plan(case_id, Purpose.ALERT, None, earlier, now, new, again)
+        try:
+            created = self._record_alert(case_id, now, start, events, new)
+        except IntegrityError:
+            if raced:
+                raise
+            # another run (or a claim) wrote first: look again, as a re-run
+            return self.alert(case_id, now, raced=True)
+        for row in again:
+            self._enqueue_again(row)
+        if due_at is not None:
+            self._schedule_escalation(case_id, ESCALATED, due_at)
+        for row in created:
+            if row.status in (Status.PENDING, Status.SENDING):
+                self._first_attempt(row, case, now)
+        log.info("case %d alerted: %d organizers, urgent=%s", case_id, len(chosen), urgent)
         return case.ref
 
-    def _organizers_of(self, case_id: int, purpose: Purpose) -> set[int]:
-        return {d.organizer_id for d in self.deliveries.for_case(case_id)
-                if d.purpose == purpose and d.organizer_id is not None}
+    def _plan(self, case_id: int, purpose: Purpose, organizer: Organizer | None,
+              earlier: list[Delivery], now: datetime, new: list[DeliveryRow],
+              again: list[Delivery]) -> None:
+        """Add the first delivery of a message to ``new``, or its unsent ones to ``again``."""
+        chain = chain_of(case_id, purpose, organizer.id if organizer else None)
+        existing = [d for d in earlier if d.chain == chain]
+        if any(d.status == Status.SENT for d in existing):
+            return
+        if existing:  # a re-run job picks up what a crash left
+            again.extend(d for d in existing if d.status in (Status.PENDING, Status.SENDING))
+            return
+        if organizer is None:
+            new.append(new_row(chain=chain, transport=Transport.WEBHOOK, purpose=purpose,
+                               case_id=case_id, now=now))
+            return
+        transports = self.transports_for(organizer, purpose)
+        if not transports:
+            log.error("case %d: organizer %d has no usable transport", case_id, organizer.id)
+            new.append(new_row(chain=chain, transport=Transport.SMS, purpose=purpose,
+                               case_id=case_id, organizer_id=organizer.id, now=now,
+                               status=Status.FAILED, error="no usable transport"))
+            return
+        new.append(new_row(chain=chain, transport=transports[0], purpose=purpose,
+                           case_id=case_id, organizer_id=organizer.id, now=now))
+
+    def _record_alert(self, case_id: int, now: datetime, start: CaseAlertRow | None,
+                      events: list[tuple[str, str]], new: list[DeliveryRow]
+                      ) -> list[Delivery]:
+        """Write what an alert job decided in one transaction; return the new deliveries.
+
+        The first new delivery is written already taken (``sending``, one attempt), as
+        ``DeliveryStore.take`` would leave it, because the job sends it right after.
+        """
+        pending = [r for r in new if r.status == Status.PENDING]
+        if pending:
+            pending[0].status, pending[0].attempts = str(Status.SENDING), 1
+        with Session(self.cases.engine) as db, db.begin():
+            # a write first, so SQLite takes its write lock before anything is read
+            db.execute(update(AlertIntentRow)
+                       .where(AlertIntentRow.case_id == case_id,
+                              AlertIntentRow.queued_at.is_(None))
+                       .values(queued_at=now))
+            if start is not None:
+                db.add(start)
+                if start.urgent:
+                    db.add(EventRow(case_id=case_id, at=now, kind="urgent",
+                                    detail=start.reasons))
+            db.add_all(EventRow(case_id=case_id, at=now, kind=kind, detail=detail[:200])
+                       for kind, detail in events)
+            db.add_all(new)
+            db.flush()
+            return [view(r) for r in new]
 
     def _schedule_escalation(self, case_id: int, level: int, at: datetime) -> None:
         self.queue.enqueue_at(at, ESCALATE_JOB, case_id, level,
@@ -289,14 +382,46 @@ class Dispatcher:
         if row.status == Status.PENDING:
             self._enqueue(row)
 
-    def _enqueue(self, row: Delivery, suffix: str = "") -> None:
-        """Queue a delivery's job; if Redis is down it stays pending (``alerts failed``)."""
+    def _enqueue(self, row: Delivery, suffix: str = "", *, tried: bool = False) -> None:
+        """Queue a delivery's job; if Redis is down it stays pending (``alerts failed``).
+
+        A delivery gets 1 + len(ALERT_RETRY_SECONDS) attempts in all before it falls back
+        to its next transport. If the first was ``tried`` already (inline, by the alert
+        job), its job runs one interval later and has one retry fewer.
+        """
         intervals = self.settings.alert_retry_intervals
+        job_id = self._job_id(f"deliver-{row.id}{suffix}")
         try:
-            self.queue.enqueue(DELIVER_JOB, row.id,
-                               job_id=self._job_id(f"deliver-{row.id}{suffix}"),
-                               retry=Retry(max=len(intervals), interval=intervals),
-                               failure_ttl=FAILURE_TTL)
+            if not tried:
+                self.queue.enqueue(DELIVER_JOB, row.id, job_id=job_id,
+                                   retry=Retry(max=len(intervals), interval=intervals),
+                                   failure_ttl=FAILURE_TTL)
+                return
+            first, rest = intervals[0], intervals[1:]
+            retry = Retry(max=len(rest), interval=rest) if rest else None
+            if first:
+                self.queue.enqueue_in(timedelta(seconds=first), DELIVER_JOB, row.id,
+                                      job_id=job_id, retry=retry, failure_ttl=FAILURE_TTL)
+            else:
+                self.queue.enqueue(DELIVER_JOB, row.id, job_id=job_id, retry=retry,
+                                   failure_ttl=FAILURE_TTL)
+        except redis.RedisError as exc:
+            log.error("delivery %d not queued: %s", row.id, type(exc).__name__)
+
+    def _enqueue_again(self, row: Delivery) -> None:
+        """Queue an unsent delivery a crashed alert job left behind.
+
+        One still ``sending`` was being sent when its process died: its job runs when the
+        lease is over, finds it interrupted and falls back (it is never sent again).
+        """
+        if row.status == Status.PENDING:
+            self._enqueue(row)
+            return
+        at = row.updated_at + SENDING_LEASE + EARLY_SLACK
+        try:
+            self.queue.enqueue_at(at, DELIVER_JOB, row.id,
+                                  job_id=self._job_id(f"deliver-{row.id}-lease"),
+                                  failure_ttl=FAILURE_TTL)
         except redis.RedisError as exc:
             log.error("delivery %d not queued: %s", row.id, type(exc).__name__)
 
@@ -311,8 +436,26 @@ class Dispatcher:
                 return self._failed(stuck, TransportError("interrupted"), now,
                                     already_marked=True)
             return "not pending"
+        return self._attempt(row, final=final, now=now)
+
+    def _first_attempt(self, row: Delivery, case: CaseView, now: datetime) -> str:
+        """Make a new delivery's first attempt in the alert job; queue a job to retry it."""
+        if row.status == Status.PENDING:
+            taken = self.deliveries.take(row.id, now)
+            if taken is None:
+                return "not pending"  # another run of the job has it
+            row = taken
         try:
-            provider_id = self._send(row, now)
+            return self._attempt(row, final=False, now=now, case=case)
+        except Retrying:
+            self._enqueue(row, tried=True)
+            return "will retry"
+
+    def _attempt(self, row: Delivery, *, final: bool, now: datetime,
+                 case: CaseView | None = None) -> str:
+        """Send a delivery taken for sending; mark what happened, fall back or raise."""
+        try:
+            provider_id = self._send(row, now, case)
         except WindowClosed as exc:
             if self._use_template(row, now, exc.code):
                 return "template"
@@ -432,11 +575,12 @@ class Dispatcher:
 
     # -- writing and sending one message ---------------------------------------------
 
-    def _send(self, row: Delivery, now: datetime) -> str | None:
+    def _send(self, row: Delivery, now: datetime, case: CaseView | None = None) -> str | None:
         """Write and send a delivery; return the provider's id, or None if not needed."""
         if row.purpose == Purpose.DIGEST:
             return self._send_digest(row, now)
-        case = self.cases.get(row.case_id) if row.case_id is not None else None
+        if case is None or case.id != row.case_id:
+            case = self.cases.get(row.case_id) if row.case_id is not None else None
         if case is None:
             return None
         assignment = self.assignments.get(case.id)

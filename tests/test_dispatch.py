@@ -14,7 +14,7 @@ from fakes import Jobs, Mailbox, TwilioApi, WebhookSink, body_of
 from hotline.cli import main
 from hotline.deliveries import Purpose, Status, Transport
 from hotline.dialogue.effects import CaseKind, FileCase
-from hotline.dispatch import DIGEST_JOB, ESCALATE_JOB, Dispatcher
+from hotline.dispatch import DELIVER_JOB, DIGEST_JOB, ESCALATE_JOB, Dispatcher
 from hotline.organizers import Changes, Organizer
 from hotline.service import Service
 
@@ -404,3 +404,112 @@ def test_jobs_of_one_worker_process_share_one_dispatcher(alert_overrides) -> Non
     finally:
         dispatch._close_kept()
         dispatch._keep_open = False
+
+
+def test_the_alert_job_makes_each_first_attempt_itself_and_queues_no_job_for_it(
+        alert_service: Service, jobs: Jobs, team: dict[str, Organizer],
+        twilio_api: TwilioApi, webhook_sink: WebhookSink) -> None:
+    case_id, ref = file(alert_service)
+    assert alert_service.dispatcher.alert(case_id, now=DAY) == ref
+    (sms,) = twilio_api.accepted  # sent by the alert job itself, no job run yet
+    assert sms["To"] == "+12135550101" and sms["Body"].startswith(f"Hotline case {ref}")
+    (post,) = webhook_sink.posts
+    assert post["case"] == ref
+    assert jobs.queue.get_job_ids() == []  # no deliver job for a delivery that was sent
+    assert jobs.scheduled() == [(ESCALATE_JOB, (case_id, 1))]
+    rows = alert_service.dispatcher.deliveries.for_case(case_id)
+    assert [(d.transport, d.status, d.attempts) for d in rows] == [
+        ("sms", "sent", 1), ("webhook", "sent", 1)]
+    jobs.run()
+    assert len(twilio_api.requests) == 1 and len(webhook_sink.posts) == 1
+
+
+def test_a_failed_first_attempt_is_retried_by_a_deliver_job_then_falls_back(
+        alert_service: Service, jobs: Jobs, team: dict[str, Organizer],
+        twilio_api: TwilioApi, mailbox: Mailbox) -> None:
+    case_id, ref = file(alert_service)
+    twilio_api.fail(20500, status=503, times=10)
+    alert_service.dispatcher.alert(case_id, now=DAY)
+    sms, hook = alert_service.dispatcher.deliveries.for_case(case_id)
+    assert (sms.status, sms.attempts, sms.error) == ("pending", 1, "twilio 20500")
+    (job,) = jobs.queue.get_jobs()
+    assert (job.func_name, job.args) == (DELIVER_JOB, (sms.id,))
+    assert job.retries_left == 1  # ALERT_RETRY_SECONDS=0,0: three attempts in all
+    assert hook.status == "sent"
+    jobs.run()
+    assert len(twilio_api.requests) == 3
+    (mail,) = mailbox.to("ana@example.org")
+    assert mail["Subject"] == f"Hotline case {ref}"
+    assert delivered(alert_service, case_id) == [
+        ("alert", "sms", team["ana"].id, "failed"), ("alert", "webhook", None, "sent"),
+        ("alert", "email", team["ana"].id, "sent")]
+
+
+def test_the_retry_of_a_failed_first_attempt_waits_the_first_interval(
+        alert_overrides: dict[str, Any], jobs: Jobs, twilio_api: TwilioApi) -> None:
+    from hotline import config
+
+    settings = config.load(environ={}, **{**alert_overrides, "alert_retry_seconds": "30,60,300"})
+    with Dispatcher.opened(settings) as dispatcher:
+        dispatcher.cases.create_tables()
+        dispatcher.organizers.add(Changes(name="Ana", phone="213 555 0101", languages="en"))
+        case_id, _ = dispatcher.cases.file(FileCase(
+            kind=CaseKind.CALLBACK, locale="en", channel="sms", sender=WORKER,
+            contact_method="text", contact_number=WORKER))
+        twilio_api.fail(20500, status=500)
+        before = datetime.now(UTC)
+        dispatcher.alert(case_id)
+        (sms,) = [d for d in dispatcher.deliveries.for_case(case_id) if d.transport == "sms"]
+    assert jobs.queue.get_job_ids() == []
+    (job_id,) = [i for i in jobs.queue.scheduled_job_registry.get_job_ids()
+                 if jobs.queue.fetch_job(i).func_name == DELIVER_JOB]
+    job = jobs.queue.fetch_job(job_id)
+    assert job is not None and job.args == (sms.id,)
+    assert job.retries_left == 2 and job.retry_intervals == [60, 300]
+    at = jobs.queue.scheduled_job_registry.get_scheduled_time(job_id)
+    assert timedelta(seconds=29) <= at - before <= timedelta(seconds=40)
+
+
+def test_the_alert_job_ticks_its_case_off_the_outbox(alert_service: Service, jobs: Jobs,
+                                                     team: dict[str, Organizer]) -> None:
+    later = datetime.now(UTC) + timedelta(days=1)
+    case_id, _ = file(alert_service)
+    taken, taken_ref = file(alert_service)
+    alert_service.dispatcher.assignments.claim(taken_ref, team["ana"].id, "Ana Kim", DAY)
+    assert alert_service.cases.alerts_not_queued(later) == [case_id, taken]
+    for each in (case_id, taken):
+        jobs.queue.enqueue("workers.alerts.alert_case", each)
+    jobs.run()
+    assert alert_service.cases.alerts_not_queued(later) == []
+    sent = alert_service.dispatcher.deliveries.for_case(case_id)
+    assert sent and all(d.status == "sent" for d in sent)
+    assert alert_service.dispatcher.deliveries.for_case(taken) == []
+
+
+def test_a_rerun_alert_job_falls_back_from_an_attempt_its_killed_run_left_sending(
+        alert_service: Service, jobs: Jobs, team: dict[str, Organizer],
+        twilio_api: TwilioApi, mailbox: Mailbox) -> None:
+    from sqlalchemy import update
+
+    from hotline.deliveries import DeliveryRow
+
+    case_id, ref = file(alert_service)
+    dispatcher = alert_service.dispatcher
+    dispatcher.alert(case_id, now=DAY)
+    (sms,) = [d for d in dispatcher.deliveries.for_case(case_id) if d.transport == "sms"]
+    sent_before = len(twilio_api.requests)
+    # what a process killed mid-send leaves: the SMS taken, never marked
+    gone = datetime.now(UTC) - timedelta(minutes=10)
+    with alert_service.cases.engine.begin() as db:
+        db.execute(update(DeliveryRow).where(DeliveryRow.id == sms.id)
+                   .values(status="sending", updated_at=gone, provider_id=None))
+    dispatcher.alert(case_id, now=DAY)  # RQ runs the abandoned alert job again
+    assert (ESCALATE_JOB, (case_id, 1)) in jobs.scheduled()
+    assert (DELIVER_JOB, (sms.id,)) in jobs.scheduled()
+    assert jobs.come_due(DELIVER_JOB) == 1
+    jobs.run()
+    assert len(twilio_api.requests) == sent_before  # never sent again
+    (mail,) = mailbox.to("ana@example.org")
+    assert ref in mail["Subject"]
+    (sms,) = [d for d in dispatcher.deliveries.for_case(case_id) if d.transport == "sms"]
+    assert (sms.status, sms.error) == ("failed", "interrupted")
