@@ -101,7 +101,8 @@ class EventRow(Base):
 
 
 class AlertIntentRow(Base):
-    """The outbox: written with the case, so no case can exist without its alert."""
+    """The outbox: written with the case, so no case can exist without its alert;
+    ``queued_at`` is set by the alert job when it runs."""
 
     __tablename__ = "alert_outbox"
 
@@ -258,15 +259,9 @@ class CaseStore:
                 continue  # the reference was taken; draw another
         raise RuntimeError("no free case reference")
 
-    def alert_queued(self, case_id: int, now: datetime | None = None) -> None:
-        """Note that a case's alert job is on the queue."""
-        with Session(self.engine) as db, db.begin():
-            intent = db.get(AlertIntentRow, case_id)
-            if intent is not None:
-                intent.queued_at = now or datetime.now(UTC)
-
     def alerts_not_queued(self, filed_before: datetime) -> list[int]:
-        """Return cases whose alert never reached the queue (Redis was down), oldest first."""
+        """Return cases filed before ``filed_before`` whose alert job has not run yet (the
+        job ticks the outbox), oldest first."""
         with Session(self.engine) as db:
             return list(db.scalars(select(AlertIntentRow.case_id)
                                    .where(AlertIntentRow.queued_at.is_(None),
