@@ -43,6 +43,8 @@ Deliver = Callable[[Inbound, tuple[str, ...]], None]
 
 #: The RQ job that alerts organizers about a case (hotline never imports workers).
 ALERT_JOB = "workers.alerts.alert_case"
+#: Each topic's id and its keyword msgid, as the lexicon is built from them.
+_TOPIC_KEYWORDS = tuple((str(t.id), t.keywords) for t in TOPICS)
 #: Backoff of alert job retries, in seconds.
 ALERT_RETRY_INTERVALS = [10, 30, 60, 300, 900]
 
@@ -77,6 +79,7 @@ class Service:
         self.spool = Spool(cases)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
+        self._context: Context | None = None
         self.languages = self._offered()
 
     @classmethod
@@ -111,14 +114,17 @@ class Service:
         """Return the dialogue's view of this deployment (rebuilt when catalogs change)."""
         if self.catalogs.reload_if_changed():
             self.languages = self._offered()
-        topics = ((str(t.id), t.keywords) for t in TOPICS)
-        return Context(
-            lexicon=self.catalogs.lexicon(topics, self.languages),
-            languages=self.languages,
-            idle_seconds=self.settings.session_idle_minutes * 60,
-            report_keep_seconds=self.settings.report_keep_hours * 3600,
-            center_phone=self.settings.center_phone,
-        )
+        lexicon = self.catalogs.lexicon(_TOPIC_KEYWORDS, self.languages)
+        built = self._context
+        if built is None or built.lexicon is not lexicon or built.languages != self.languages:
+            built = self._context = Context(
+                lexicon=lexicon,
+                languages=self.languages,
+                idle_seconds=self.settings.session_idle_minutes * 60,
+                report_keep_seconds=self.settings.report_keep_hours * 3600,
+                center_phone=self.settings.center_phone,
+            )
+        return built
 
     def handle(self, inbound: Inbound, now: datetime | None = None) -> Handled:
         """Answer one inbound message, exactly once per MessageSid.

@@ -6,9 +6,9 @@ session holds the worker's unfinished report.
 
 from __future__ import annotations
 
+import secrets
 import time
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import redis
@@ -96,7 +96,7 @@ class SessionStore:
     def lock(self, sender: str, wait: float = LOCK_WAIT_SECONDS) -> str:
         """Take the sender's lock, waiting briefly; return the token that releases it."""
         key = self._keys(sender)[2]
-        token = uuid.uuid4().hex
+        token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         while True:
             if self.conn.set(key, token, nx=True, ex=LOCK_SECONDS):
@@ -124,7 +124,7 @@ class SessionStore:
         while another message holds the lock."""
         state_key, language_key, lock_key, rate_key, replies = self._keys(sender)
         keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}"]
-        token = uuid.uuid4().hex
+        token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         while True:
             result: list[Any] = self._begin_script(
@@ -146,8 +146,6 @@ class SessionStore:
             opened = self._open(raw_state, state_key)
             session = Session.from_json(opened) if opened else Session()
         if session.locale is None and raw_language:
-            from dataclasses import replace
-
             session = replace(session, locale=raw_language.decode())
         return Loaded(session, earlier)
 

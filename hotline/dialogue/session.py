@@ -34,7 +34,7 @@ class Draft:
 
     def is_empty(self) -> bool:
         """Tell whether the worker has answered anything yet."""
-        return self == Draft()
+        return self == _EMPTY_DRAFT
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,8 @@ class Session:
         except (ValueError, TypeError, KeyError, AttributeError):
             return cls()
 
+
+_EMPTY_DRAFT = Draft()
 
 _DRAFT_KEYS = ("i", "e", "w", "is", "dt", "wh", "sw", "c", "cn", "n", "m")
 
