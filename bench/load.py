@@ -250,7 +250,9 @@ async def open_loop(spec: dict[str, Any], pool: Pool, tally: Tally) -> None:
             await asyncio.sleep(delay)
         worker = pool.take()
         while worker is None:
-            if not running:
+            # a task that just finished may still be in ``running`` (its done-callback
+            # runs later): waiting for it would wait forever
+            if all(task.done() for task in running):
                 break
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             waiting.append(future)

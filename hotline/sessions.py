@@ -15,6 +15,7 @@ import redis
 
 from hotline.crypto import Crypto
 from hotline.dialogue.session import Session
+from hotline.redis import KeptConnection
 
 #: How long a processed MessageSid is remembered with the reply we gave (Twilio retries
 #: within seconds; a day covers reconciliation runs too).
@@ -58,24 +59,11 @@ class SessionStore:
         self.idle_seconds = idle_seconds
         self.report_keep_seconds = report_keep_seconds
         self.language_keep_seconds = language_keep_seconds
-        self._held: redis.Redis | None = None
+        self._kept = KeptConnection(conn)  # begin and save: every message, so lean
         # sent as EVALSHA (the script text travels once per connection pool)
         self._begin_script = conn.register_script(_BEGIN)
         self._save_script = conn.register_script(_SAVE)
         self._unlock_script = conn.register_script(_UNLOCK)
-
-    def _hot(self) -> redis.Redis:
-        """Return the client of ``begin`` and ``save``: one connection of the pool, kept.
-
-        Borrowing from the pool costs a poll() and bookkeeping per command (a tenth of a
-        message's CPU, bench/optimisations.md). It is made on first use, not at start-up,
-        so a web process still starts (and spools) while Redis is down; after an error
-        the connection reconnects on the next command. Threads take turns on it.
-        """
-        if self._held is None:
-            self._held = redis.Redis(connection_pool=self.conn.connection_pool,
-                                     single_connection_client=True)
-        return self._held
 
     def preload(self) -> None:
         """Load the scripts into Redis now, so no message pays for it (at start-up)."""
@@ -127,8 +115,8 @@ class SessionStore:
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         while True:
-            result: list[Any] = self._begin_script(
-                keys=keys, args=[token, LOCK_SECONDS, RATE_WINDOW_SECONDS], client=self._hot())
+            result: list[Any] = self._kept.run(self._begin_script, keys,
+                                               [token, LOCK_SECONDS, RATE_WINDOW_SECONDS])
             if result[0] == 1:
                 loaded = self._loaded(state_key, replies + sid, result[1] or None,
                                       result[2] or None, result[3] or None)
@@ -156,10 +144,10 @@ class SessionStore:
         state_key, language_key, lock_key, _, replies = self._keys(sender)
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
         keys = [state_key, language_key, replies + sid, lock_key]
-        self._save_script(keys=keys, args=[
+        self._kept.run(self._save_script, keys, [
             self._seal(session.to_json().encode(), state_key), keep, session.locale or "",
             self.language_keep_seconds, self._seal(reply, replies + sid), DEDUPE_SECONDS,
-            lock_token or ""], client=self._hot())
+            lock_token or ""])
 
     def forget(self, sender: str) -> None:
         """Delete everything kept about a sender (erasure): session, language, replies."""

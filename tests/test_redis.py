@@ -16,7 +16,7 @@ import pytest
 import redis
 
 import hotline.redis
-from hotline.redis import connect, embedded_url, ping, stop_embedded
+from hotline.redis import KeptConnection, connect, embedded_url, ping, stop_embedded
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -234,3 +234,51 @@ def test_ping_is_false_instead_of_raising_for_a_silent_server(
 def test_ping_is_false_after_the_embedded_server_stops(var_dir: Path, client: redis.Redis) -> None:
     stop_embedded(var_dir)
     assert ping(client) is False
+
+
+# -- the kept connection of the per-message scripts -----------------------------------
+
+COUNT = "return redis.call('incr', KEYS[1])"
+
+
+def test_the_kept_connection_runs_scripts_on_one_connection(client: redis.Redis) -> None:
+    kept = KeptConnection(client)
+    script = client.register_script(COUNT)
+    client.script_load(COUNT)
+    assert [kept.run(script, ["n"], []) for _ in range(3)] == [1, 2, 3]
+    names = [c["name"] for c in client.client_list()]
+    assert len(names) == 2  # the kept one, and the one asking
+
+
+def test_a_script_redis_lost_is_loaded_again(client: redis.Redis) -> None:
+    kept = KeptConnection(client)
+    script = client.register_script(COUNT)
+    client.script_flush()  # as after a restart without the scripts
+    assert kept.run(script, ["n"], []) == 1
+
+
+def test_a_connection_the_server_closed_is_replaced_without_losing_a_call(
+        var_dir: Path, client: redis.Redis) -> None:
+    kept = KeptConnection(client)
+    script = client.register_script(COUNT)
+    assert kept.run(script, ["n"], []) == 1
+    stop_embedded(var_dir)  # a restart: the kept socket is now closed
+    connect(None, var_dir).close()
+    assert kept.run(script, ["n"], []) == 2  # appendonly: the count survived
+
+
+def test_a_script_error_leaves_the_connection_usable(client: redis.Redis) -> None:
+    kept = KeptConnection(client)
+    broken = client.register_script("return redis.call('nosuchcommand')")
+    with pytest.raises(redis.exceptions.ResponseError):
+        kept.run(broken, [], [])
+    assert kept.run(client.register_script(COUNT), ["n"], []) == 1
+
+
+def test_the_kept_connection_fails_fast_like_the_client(silent_listener: socket.socket) -> None:
+    started = time.monotonic()
+    with connect(_url_of(silent_listener), Path("unused")) as conn:
+        kept = KeptConnection(conn)
+        with pytest.raises((redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
+            kept.run(conn.register_script(COUNT), ["n"], [])
+    assert time.monotonic() - started < FAIL_FAST_BOUND
