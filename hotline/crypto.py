@@ -43,7 +43,7 @@ class Crypto:
 
     def sender_id(self, number: str) -> str:
         """Return the stable pseudonym of a phone number (Redis keys, case lookups)."""
-        digest = hmac.new(self._hmac_key, number.encode(), hashlib.sha256).digest()
+        digest = hmac.digest(self._hmac_key, number.encode(), "sha256")
         return base64.urlsafe_b64encode(digest[:18]).decode()
 
     def encrypt(self, text: str | None) -> bytes | None:

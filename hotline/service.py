@@ -43,6 +43,7 @@ Deliver = Callable[[Inbound, tuple[str, ...]], None]
 
 #: The RQ job that alerts organizers about a case (hotline never imports workers).
 ALERT_JOB = "workers.alerts.alert_case"
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Each topic's id and its keyword msgid, as the lexicon is built from them.
 _TOPIC_KEYWORDS = tuple((str(t.id), t.keywords) for t in TOPICS)
 #: Backoff of alert job retries, in seconds.
@@ -229,7 +230,7 @@ class Service:
                 bodies = ()
             try:
                 self.sessions.save(inbound.sender, inbound.sid, session,
-                                   json.dumps(bodies, ensure_ascii=False).encode(), token)
+                                   _to_json(bodies).encode(), token)
             except redis.RedisError as exc:
                 # effects are done (a case may be committed): answer, don't replay
                 log.error("session not saved after effects: %s", type(exc).__name__)

@@ -66,7 +66,7 @@ class Session:
         data: dict[str, Any] = {}
         for key, value in _short_items(self):
             data[key] = value
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return _to_json(data)
 
     @classmethod
     def from_json(cls, raw: str | bytes | None) -> Session:
@@ -78,8 +78,8 @@ class Session:
             draft_data = data.get("d", {})
             draft = Draft(
                 **{
-                    f.name: _tupled(draft_data[key])
-                    for f, key in zip(fields(Draft), _DRAFT_KEYS, strict=True)
+                    name: _tupled(draft_data[key])
+                    for name, key in _DRAFT_NAMES_KEYS
                     if key in draft_data
                 }
             )
@@ -100,6 +100,9 @@ class Session:
 _EMPTY_DRAFT = Draft()
 
 _DRAFT_KEYS = ("i", "e", "w", "is", "dt", "wh", "sw", "c", "cn", "n", "m")
+#: Each Draft field with its short key (computed once: sessions are read every message).
+_DRAFT_NAMES_KEYS = tuple(zip((f.name for f in fields(Draft)), _DRAFT_KEYS, strict=True))
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _tupled(value: Any) -> Any:
@@ -122,9 +125,9 @@ def _short_items(session: Session) -> list[tuple[str, Any]]:
         items.append(("p", session.part))
     if not session.draft.is_empty():
         draft = {
-            key: getattr(session.draft, f.name)
-            for f, key in zip(fields(Draft), _DRAFT_KEYS, strict=True)
-            if getattr(session.draft, f.name) not in (None, ())
+            key: getattr(session.draft, name)
+            for name, key in _DRAFT_NAMES_KEYS
+            if getattr(session.draft, name) not in (None, ())
         }
         items.append(("d", draft))
     if session.fixing:
