@@ -85,8 +85,8 @@ class Session:
             )
             return cls(
                 locale=data.get("l"),
-                step=StepId(data.get("s", StepId.START)),
-                history=tuple(StepId(s) for s in data.get("h", ())),
+                step=_STEPS[data.get("s", "start")],
+                history=tuple(_STEPS[s] for s in data.get("h", ())),
                 topic=data.get("t"),
                 part=int(data.get("p", 0)),
                 draft=draft,
@@ -102,6 +102,8 @@ _EMPTY_DRAFT = Draft()
 _DRAFT_KEYS = ("i", "e", "w", "is", "dt", "wh", "sw", "c", "cn", "n", "m")
 #: Each Draft field with its short key (computed once: sessions are read every message).
 _DRAFT_NAMES_KEYS = tuple(zip((f.name for f in fields(Draft)), _DRAFT_KEYS, strict=True))
+#: Steps by their stored name (a dict lookup; ``StepId(name)`` costs ten times more).
+_STEPS = {str(step): step for step in StepId}
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
