@@ -21,13 +21,13 @@ class BadInbound(ValueError):
     """The form is not a Twilio message we can handle; the webhook answers 400."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Media:
     url: str
     content_type: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inbound:
     """One message from a worker: ``Inbound("SM1", Channel.SMS, "+12135550100", "hola")``."""
 

@@ -50,7 +50,7 @@ _TOPIC_KEYWORDS = tuple((str(t.id), t.keywords) for t in TOPICS)
 ALERT_RETRY_INTERVALS = [10, 30, 60, 300, 900]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Handled:
     """The bodies to send back, and whether they were a replay of an earlier answer."""
 

@@ -35,7 +35,7 @@ class Busy(RuntimeError):
 RATE_WINDOW_SECONDS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loaded:
     """What one load brings back: the session and, for a duplicate, the earlier reply.
 

@@ -47,7 +47,7 @@ class Context:
     center_phone: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """The result of one step: the next session, what to answer, what to do."""
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Msg:
     """A translatable piece inside a reply, e.g. an option label: ``Msg("Restaurant")``."""
 
@@ -15,7 +15,7 @@ class Msg:
     params: tuple[tuple[str, Param], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Native:
     """A piece rendered in a fixed locale, e.g. ``Native("English", "ko")`` → ``한국어``."""
 
@@ -24,7 +24,7 @@ class Native:
     context: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Joined:
     """Several pieces joined into one parameter, e.g. the issue types in a summary.
 
@@ -39,7 +39,7 @@ class Joined:
 
 Param = str | int | Msg | Native | Joined
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One outbound message: ``Reply(N_("Your case number is {ref}."), needs_ref=True)``.
 

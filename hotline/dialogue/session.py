@@ -16,7 +16,7 @@ MAX_MEDIA = 20
 MAX_HISTORY = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Draft:
     """The answers of a report in progress; empty until the worker starts one."""
 
@@ -37,7 +37,7 @@ class Draft:
         return self == _EMPTY_DRAFT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     """Where one sender is in the conversation.
 
