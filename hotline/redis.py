@@ -202,6 +202,9 @@ def _start(var_dir: Path, sock: Path) -> None:
         "unixsocketperm": "700",
         "dir": str(var_dir),
         "appendonly": "yes",  # keep data across restarts
+        # no periodic RDB snapshots on top: each forks the server and writes every key
+        # again, a CPU spike in the middle of a surge; the AOF alone restores everything
+        "save": "",
         "daemonize": "yes",
         "pidfile": str(var_dir / "redis.pid"),
         "logfile": str(log),
