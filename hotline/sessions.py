@@ -81,18 +81,6 @@ class SessionStore:
 
     # -- lock -------------------------------------------------------------------------
 
-    def lock(self, sender: str, wait: float = LOCK_WAIT_SECONDS) -> str:
-        """Take the sender's lock, waiting briefly; return the token that releases it."""
-        key = self._keys(sender)[2]
-        token = secrets.token_hex(16)
-        deadline = time.monotonic() + wait
-        while True:
-            if self.conn.set(key, token, nx=True, ex=LOCK_SECONDS):
-                return token
-            if time.monotonic() >= deadline:
-                raise Busy("sender is busy")
-            time.sleep(0.02)
-
     def unlock(self, sender: str, token: str) -> None:
         """Release the lock only if we still hold it."""
         self._unlock_script(keys=[self._keys(sender)[2]], args=[token])

@@ -64,12 +64,12 @@ def test_the_language_is_remembered_after_the_session_expires(store: SessionStor
 
 
 def test_a_second_message_waits_for_the_first_then_gives_up(store: SessionStore) -> None:
-    token = store.lock(NUMBER)
+    token, _ = store.begin(NUMBER, "SM1")
     with pytest.raises(Busy):
-        store.lock(NUMBER, wait=0.1)
+        store.begin(NUMBER, "SM2", wait=0.1)
     released = threading.Timer(0.1, store.unlock, (NUMBER, token))
     released.start()
-    second = store.lock(NUMBER, wait=3)
+    second, _ = store.begin(NUMBER, "SM2", wait=3)
     released.join()
     store.unlock(NUMBER, second)
 
