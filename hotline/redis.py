@@ -1,5 +1,4 @@
-"""Connect to Redis: the configured server, or an embedded one kept under var/; and the
-kept connection that runs the per-message scripts."""
+"""Connect to Redis: the configured server, or an embedded one kept under var/."""
 
 from __future__ import annotations
 
@@ -8,18 +7,14 @@ import importlib.util
 import os
 import socket
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import redis
 from redis.backoff import NoBackoff
-from redis.commands.core import Script
-from redis.connection import AbstractConnection
 from redis.retry import Retry
 
 EMBEDDED_START_TIMEOUT = 10.0
@@ -44,63 +39,6 @@ def connect(url: str | None, var_dir: Path, *, socket_timeout: float = 0.5) -> r
         _ensure_embedded(Path(var_dir))
         url = embedded_url(var_dir)
     return _client(url, socket_timeout)
-
-
-class KeptConnection:
-    """Run preloaded Lua scripts on one connection of ``conn``'s pool, kept, and nothing
-    else: send EVALSHA, read the reply.
-
-    Every message makes two such calls (``sessions.begin`` and ``save``). Through the
-    client, each also borrowed a connection from the pool (with a poll() to check it),
-    went through the retry wrapper, the observability hooks and argument checks: more
-    CPU than the command itself (bench/optimisations.md). Errors are the client's own
-    (``redis.RedisError``); a connection that failed is dropped and made again on the
-    next call, so a web process still starts and spools while Redis is down. Threads
-    take turns; a forked child takes a connection of its own.
-    """
-
-    def __init__(self, conn: redis.Redis) -> None:
-        self._conn = conn
-        self._connection: AbstractConnection | None = None
-        self._pid = 0
-        self._lock = threading.Lock()
-
-    def run(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
-        """Return the script's reply; load it first if Redis lost it (a restart)."""
-        with self._lock:
-            try:
-                return self._evalsha(script.sha, keys, args)
-            except redis.exceptions.NoScriptError:
-                self._conn.script_load(script.script)
-                return self._evalsha(script.sha, keys, args)
-
-    def _evalsha(self, sha: str, keys: Sequence[str], args: Sequence[Any]) -> Any:
-        connection = self._connection
-        if connection is None or self._pid != os.getpid():
-            # the pool's own: its settings (timeouts, no retries), closed with the client
-            connection = self._connection = self._conn.connection_pool.get_connection()
-            self._pid = os.getpid()
-        try:
-            if _closed_or_out_of_step(connection):
-                connection.disconnect()  # reconnects on send: a restart costs no message
-            connection.send_command("EVALSHA", sha, len(keys), *keys, *args)
-            return connection.read_response()
-        except redis.exceptions.ResponseError:
-            raise  # Redis answered: the connection is fine
-        except BaseException:
-            # a reply half read must not be read as the next call's
-            connection.disconnect()
-            self._connection = None
-            raise
-
-
-def _closed_or_out_of_step(connection: AbstractConnection) -> bool:
-    """Tell whether an idle connection has something to read: the server closed it, or a
-    reply nobody read. One poll(), as the pool does before lending a connection."""
-    try:
-        return bool(connection.can_read())
-    except redis.exceptions.ConnectionError:
-        return True
 
 
 def embedded_url(var_dir: Path) -> str:

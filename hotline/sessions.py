@@ -15,7 +15,7 @@ import redis
 
 from hotline.crypto import Crypto
 from hotline.dialogue.session import Session
-from hotline.redis import KeptConnection
+from hotline.redis_wire import KeptConnection
 
 #: How long a processed MessageSid is remembered with the reply we gave (Twilio retries
 #: within seconds; a day covers reconciliation runs too).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ from hotline.i18n import compile_catalog
 AUTH_TOKEN = "test-auth-token"
 PUBLIC_BASE = "https://hotline.test"
 WEBHOOK = "/twilio/messages"
+FAIL_FAST_BOUND = 5.0
+"""Generous ceiling (seconds) for a Redis client that should give up in about one."""
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +45,45 @@ def redis_url() -> Iterator[str]:
     yield redis_factory.embedded_url(var)
     redis_factory.stop_embedded(var)
     shutil.rmtree(var, ignore_errors=True)
+
+
+def fresh_var_dir(prefix: str = "hl") -> Path:
+    """Make a var dir under /tmp: pytest's tmp_path can exceed the unix socket limit."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+
+
+@pytest.fixture
+def var_dir() -> Iterator[Path]:
+    """An empty var dir of its own; any embedded Redis in it is stopped afterwards."""
+    path = fresh_var_dir()
+    try:
+        yield path
+    finally:
+        redis_factory.stop_embedded(path)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def embedded(var_dir: Path) -> Iterator[redis_py.Redis]:
+    """A client of an embedded Redis of this test's own (to stop, restart, list clients)."""
+    conn = redis_factory.connect(None, var_dir)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def silent_listener() -> Iterator[socket.socket]:
+    """A loopback TCP socket whose backlog completes handshakes but never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener
+
+
+def url_of(listener: socket.socket) -> str:
+    """Return the redis:// URL of a listening loopback socket."""
+    host, port = listener.getsockname()
+    return f"redis://{host}:{port}/0"
 
 
 @pytest.fixture(scope="session")

@@ -7,21 +7,18 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from conftest import FAIL_FAST_BOUND, fresh_var_dir, url_of
 
 import hotline.redis
-from hotline.redis import KeptConnection, connect, embedded_url, ping, stop_embedded
+from hotline.redis import connect, embedded_url, ping, stop_embedded
 
 REPO = Path(__file__).resolve().parents[1]
 
-FAIL_FAST_BOUND = 5.0
-"""Generous ceiling (seconds) for a client that should give up in about one."""
 
 SERVER_IDENTITY = """
 import sys
@@ -32,30 +29,6 @@ info = client.info("server")
 print(info["process_id"], info["run_id"])
 client.close()
 """
-
-
-def _fresh_var_dir(prefix: str = "hl") -> Path:
-    """Make a var dir under /tmp: pytest's tmp_path can exceed the unix socket limit."""
-    return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
-
-
-@pytest.fixture
-def var_dir() -> Iterator[Path]:
-    """Yield an empty var dir; stop any embedded server in it and remove it afterwards."""
-    path = _fresh_var_dir()
-    try:
-        yield path
-    finally:
-        stop_embedded(path)
-        shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture
-def client(var_dir: Path) -> Iterator[redis.Redis]:
-    """Yield a client of the embedded server in var_dir."""
-    conn = connect(None, var_dir)
-    yield conn
-    conn.close()
 
 
 def _identity(conn: redis.Redis) -> tuple[str, str]:
@@ -73,21 +46,6 @@ def closed_port_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
-@pytest.fixture
-def silent_listener() -> Iterator[socket.socket]:
-    """Yield a loopback TCP socket whose backlog completes handshakes but never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(16)
-        yield listener
-
-
-def _url_of(listener: socket.socket) -> str:
-    """Return the redis:// URL of a listening loopback socket."""
-    host, port = listener.getsockname()
-    return f"redis://{host}:{port}/0"
-
-
 def _drain(listener: socket.socket) -> int:
     """Accept and close every pending connection; return how many there were."""
     listener.setblocking(False)
@@ -102,18 +60,18 @@ def _drain(listener: socket.socket) -> int:
 
 
 def test_embedded_server_starts_under_var_dir_and_answers(
-    var_dir: Path, client: redis.Redis
+    var_dir: Path, embedded: redis.Redis
 ) -> None:
-    assert client.ping() is True
+    assert embedded.ping() is True
     assert (var_dir / "redis.sock").is_socket()
-    assert client.config_get("appendonly") == {"appendonly": "yes"}
-    assert client.info("server")["tcp_port"] == 0
+    assert embedded.config_get("appendonly") == {"appendonly": "yes"}
+    assert embedded.info("server")["tcp_port"] == 0
 
 
-def test_embedded_data_survives_a_stop_and_start(var_dir: Path, client: redis.Redis) -> None:
-    client.set("hl:test:kept", "yes")
-    before = _identity(client)
-    client.close()
+def test_embedded_data_survives_a_stop_and_start(var_dir: Path, embedded: redis.Redis) -> None:
+    embedded.set("hl:test:kept", "yes")
+    before = _identity(embedded)
+    embedded.close()
 
     stop_embedded(var_dir)
     assert not (var_dir / "redis.sock").exists()
@@ -148,21 +106,21 @@ def test_processes_connecting_at_once_share_one_server(var_dir: Path) -> None:
     assert (var_dir / "redis.pid").read_text().strip() == identities.pop()[0]
 
 
-def test_connecting_again_reuses_the_running_server(var_dir: Path, client: redis.Redis) -> None:
+def test_connecting_again_reuses_the_running_server(var_dir: Path, embedded: redis.Redis) -> None:
     with connect(None, var_dir) as second:
-        assert _identity(second) == _identity(client)
+        assert _identity(second) == _identity(embedded)
 
 
 def test_embedded_url_reaches_the_server_from_another_client(
-    var_dir: Path, client: redis.Redis
+    var_dir: Path, embedded: redis.Redis
 ) -> None:
-    client.set("hl:test:shared", "1")
+    embedded.set("hl:test:shared", "1")
     with redis.Redis.from_url(embedded_url(var_dir)) as other:
         assert other.get("hl:test:shared") == b"1"
 
 
 def test_embedded_server_works_in_a_var_dir_with_spaces() -> None:
-    path = _fresh_var_dir(prefix="hl dir ")
+    path = fresh_var_dir(prefix="hl dir ")
     try:
         assert embedded_url(path).startswith("unix:///tmp/hl%20dir%20")
         with connect(None, path) as conn, redis.Redis.from_url(embedded_url(path)) as other:
@@ -208,15 +166,15 @@ def test_url_connection_to_a_silent_server_times_out_after_one_try(
     silent_listener: socket.socket,
 ) -> None:
     started = time.monotonic()
-    with connect(_url_of(silent_listener), Path("unused")) as conn:
+    with connect(url_of(silent_listener), Path("unused")) as conn:
         with pytest.raises((redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
             conn.get("k")
     assert time.monotonic() - started < FAIL_FAST_BOUND
     assert _drain(silent_listener) == 1  # redis.Redis()'s defaults: 11 tries
 
 
-def test_ping_is_true_for_a_live_server(client: redis.Redis) -> None:
-    assert ping(client) is True
+def test_ping_is_true_for_a_live_server(embedded: redis.Redis) -> None:
+    assert ping(embedded) is True
 
 
 def test_ping_is_false_instead_of_raising_for_a_closed_port(closed_port_url: str) -> None:
@@ -227,58 +185,10 @@ def test_ping_is_false_instead_of_raising_for_a_closed_port(closed_port_url: str
 def test_ping_is_false_instead_of_raising_for_a_silent_server(
     silent_listener: socket.socket,
 ) -> None:
-    with connect(_url_of(silent_listener), Path("unused")) as conn:
+    with connect(url_of(silent_listener), Path("unused")) as conn:
         assert ping(conn) is False
 
 
-def test_ping_is_false_after_the_embedded_server_stops(var_dir: Path, client: redis.Redis) -> None:
+def test_ping_is_false_after_the_embedded_server_stops(var_dir: Path, embedded: redis.Redis) -> None:
     stop_embedded(var_dir)
-    assert ping(client) is False
-
-
-# -- the kept connection of the per-message scripts -----------------------------------
-
-COUNT = "return redis.call('incr', KEYS[1])"
-
-
-def test_the_kept_connection_runs_scripts_on_one_connection(client: redis.Redis) -> None:
-    kept = KeptConnection(client)
-    script = client.register_script(COUNT)
-    client.script_load(COUNT)
-    assert [kept.run(script, ["n"], []) for _ in range(3)] == [1, 2, 3]
-    names = [c["name"] for c in client.client_list()]
-    assert len(names) == 2  # the kept one, and the one asking
-
-
-def test_a_script_redis_lost_is_loaded_again(client: redis.Redis) -> None:
-    kept = KeptConnection(client)
-    script = client.register_script(COUNT)
-    client.script_flush()  # as after a restart without the scripts
-    assert kept.run(script, ["n"], []) == 1
-
-
-def test_a_connection_the_server_closed_is_replaced_without_losing_a_call(
-        var_dir: Path, client: redis.Redis) -> None:
-    kept = KeptConnection(client)
-    script = client.register_script(COUNT)
-    assert kept.run(script, ["n"], []) == 1
-    stop_embedded(var_dir)  # a restart: the kept socket is now closed
-    connect(None, var_dir).close()
-    assert kept.run(script, ["n"], []) == 2  # appendonly: the count survived
-
-
-def test_a_script_error_leaves_the_connection_usable(client: redis.Redis) -> None:
-    kept = KeptConnection(client)
-    broken = client.register_script("return redis.call('nosuchcommand')")
-    with pytest.raises(redis.exceptions.ResponseError):
-        kept.run(broken, [], [])
-    assert kept.run(client.register_script(COUNT), ["n"], []) == 1
-
-
-def test_the_kept_connection_fails_fast_like_the_client(silent_listener: socket.socket) -> None:
-    started = time.monotonic()
-    with connect(_url_of(silent_listener), Path("unused")) as conn:
-        kept = KeptConnection(conn)
-        with pytest.raises((redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
-            kept.run(conn.register_script(COUNT), ["n"], [])
-    assert time.monotonic() - started < FAIL_FAST_BOUND
+    assert ping(embedded) is False
