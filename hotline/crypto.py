@@ -27,7 +27,9 @@ class Crypto:
     """Derives the keys of one deployment and applies them."""
 
     def __init__(self, secret_key: str, encryption_keys: str = "") -> None:
-        self._hmac_key = hashlib.sha256(b"hotline-hmac:" + secret_key.encode()).digest()
+        hmac_key = hashlib.sha256(b"hotline-hmac:" + secret_key.encode()).digest()
+        # keyed once: each pseudonym copies it (OpenSSL looks the digest up only here)
+        self._keyed_hmac = hmac.new(hmac_key, digestmod=hashlib.sha256)
         keys = [k.strip() for k in encryption_keys.split(",") if k.strip()]
         if not keys:
             derived = hashlib.sha256(b"hotline-fernet:" + secret_key.encode()).digest()
@@ -43,7 +45,9 @@ class Crypto:
 
     def sender_id(self, number: str) -> str:
         """Return the stable pseudonym of a phone number (Redis keys, case lookups)."""
-        digest = hmac.digest(self._hmac_key, number.encode(), "sha256")
+        mac = self._keyed_hmac.copy()
+        mac.update(number.encode())
+        digest = mac.digest()
         return base64.urlsafe_b64encode(digest[:18]).decode()
 
     def encrypt(self, text: str | None) -> bytes | None:

@@ -195,8 +195,9 @@ class Service:
         return replayed
 
     def _handle(self, inbound: Inbound, now: datetime) -> Handled:
-        token, loaded = self.sessions.begin(inbound.sender, inbound.sid,
-                                            int(now.timestamp()) // 60)
+        turn = self.sessions.begin(inbound.sender, inbound.sid, int(now.timestamp()) // 60)
+        loaded = turn.loaded
+        saved = False
         try:
             if loaded.earlier_reply is not None:
                 log.info("duplicate MessageSid answered from cache")
@@ -229,22 +230,21 @@ class Service:
                             loaded.recent)
                 bodies = ()
             try:
-                self.sessions.save(inbound.sender, inbound.sid, session,
-                                   _to_json(bodies).encode(), token)
+                self.sessions.save(turn, session, _to_json(bodies).encode())
             except redis.RedisError as exc:
                 # effects are done (a case may be committed): answer, don't replay
                 log.error("session not saved after effects: %s", type(exc).__name__)
                 return Handled(bodies)
-            token = ""
+            saved = True
             # DEBUG: gunicorn's access log already has a line per message, and this one
             # cost 4 % of a message's CPU at INFO (bench/optimisations.md)
             log.debug("handled message: step=%s replies=%d effects=%d", session.step,
                       len(bodies), len(outcome.effects))
             return Handled(bodies)
         finally:
-            if token:
+            if not saved:
                 with contextlib.suppress(redis.RedisError):
-                    self.sessions.unlock(inbound.sender, token)
+                    self.sessions.unlock(turn)
 
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data."""
@@ -279,11 +279,13 @@ class Service:
         case and deliveries are idempotent, so twice is harmless.
         """
         try:
-            self.alerts.enqueue(ALERT_JOB, case_id,
-                                job_id=self.alert_job_id(case_id),
-                                retry=Retry(max=len(ALERT_RETRY_INTERVALS),
-                                            interval=ALERT_RETRY_INTERVALS),
-                                failure_ttl=30 * 86400)
+            with self.conn.pipeline() as pipe:  # one round trip (RQ alone makes two)
+                self.alerts.enqueue(ALERT_JOB, case_id,
+                                    job_id=self.alert_job_id(case_id),
+                                    retry=Retry(max=len(ALERT_RETRY_INTERVALS),
+                                                interval=ALERT_RETRY_INTERVALS),
+                                    failure_ttl=30 * 86400, pipeline=pipe)
+                pipe.execute()
         except redis.RedisError as exc:
             log.error("alert for case %d not enqueued: %s", case_id, type(exc).__name__)
             with contextlib.suppress(SQLAlchemyError):

@@ -33,6 +33,8 @@ class Busy(RuntimeError):
 
 #: Window of the per-sender message counter used to throttle replies.
 RATE_WINDOW_SECONDS = 60
+#: A sender with nothing kept (frozen: shared by every load).
+_FRESH = Session()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,17 @@ class Loaded:
     session: Session
     earlier_reply: bytes | None
     recent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message being handled: what ``begin`` loaded, the sender's keys (one HMAC a
+    message) and the token of the lock ``save`` or ``unlock`` gives back."""
+
+    loaded: Loaded
+    keys: tuple[str, str, str, str, str]
+    sid: str
+    token: str
 
 
 class SessionStore:
@@ -81,61 +94,62 @@ class SessionStore:
 
     # -- lock -------------------------------------------------------------------------
 
-    def unlock(self, sender: str, token: str) -> None:
+    def unlock(self, turn: Turn) -> None:
         """Release the lock only if we still hold it."""
-        self._unlock_script(keys=[self._keys(sender)[2]], args=[token])
+        self._unlock_script(keys=[turn.keys[2]], args=[turn.token])
 
     # -- load / save ------------------------------------------------------------------
 
     def load(self, sender: str, sid: str) -> Loaded:
-        """Return the session and any reply already given to this MessageSid."""
+        """Return the session and any reply already given to this MessageSid (no lock)."""
         state_key, language_key, _, _, replies = self._keys(sender)
         values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
         return self._loaded(state_key, replies + sid, *values)
 
     def begin(self, sender: str, sid: str, minute: int = 0,
-              wait: float = LOCK_WAIT_SECONDS) -> tuple[str, Loaded]:
+              wait: float = LOCK_WAIT_SECONDS) -> Turn:
         """Lock the sender, load the session, check the MessageSid and count the message
         in the current ``minute`` (epoch minutes), all in one round trip; wait briefly
         while another message holds the lock."""
-        state_key, language_key, lock_key, rate_key, replies = self._keys(sender)
-        keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}"]
+        keys = self._keys(sender)
+        state_key, language_key, lock_key, rate_key, replies = keys
+        script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}"]
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         while True:
-            result: list[Any] = self._kept.run(self._begin_script, keys,
+            result: list[Any] = self._kept.run(self._begin_script, script_keys,
                                                [token, LOCK_SECONDS, RATE_WINDOW_SECONDS])
             if result[0] == 1:
-                loaded = self._loaded(state_key, replies + sid, result[1] or None,
-                                      result[2] or None, result[3] or None)
-                return token, Loaded(loaded.session, loaded.earlier_reply, int(result[4]))
+                loaded = self._loaded(state_key, replies + sid, result[1], result[2],
+                                      result[3], int(result[4]))
+                return Turn(loaded, keys, sid, token)
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
             time.sleep(0.02)
 
     def _loaded(self, state_key: str, reply_key: str, raw_state: bytes | None,
-                raw_language: bytes | None, earlier: bytes | None) -> Loaded:
-        if earlier is not None:
+                raw_language: bytes | None, earlier: bytes | None, recent: int = 0) -> Loaded:
+        if earlier:
             earlier = self._open(earlier, reply_key)
-        session = Session()
-        if raw_state is not None:
+        session = _FRESH
+        if raw_state:
             opened = self._open(raw_state, state_key)
-            session = Session.from_json(opened) if opened else Session()
+            if opened:
+                session = Session.from_json(opened)
         if session.locale is None and raw_language:
             session = replace(session, locale=raw_language.decode())
-        return Loaded(session, earlier)
+        return Loaded(session, earlier or None, recent)
 
-    def save(self, sender: str, sid: str, session: Session, reply: bytes,
-             lock_token: str | None = None) -> None:
-        """Store the session, the language and the reply to ``sid``, and unlock, at once
-        (one script: atomic, and one round trip)."""
-        state_key, language_key, lock_key, _, replies = self._keys(sender)
+    def save(self, turn: Turn, session: Session, reply: bytes) -> None:
+        """Store the session, the language and the reply to the turn's MessageSid, and
+        unlock, at once (one script: atomic, and one round trip)."""
+        state_key, language_key, lock_key, _, replies = turn.keys
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
-        keys = [state_key, language_key, replies + sid, lock_key]
-        self._kept.run(self._save_script, keys, [
+        reply_key = replies + turn.sid
+        self._kept.run(self._save_script, [state_key, language_key, reply_key, lock_key], [
             self._seal(session.to_json().encode(), state_key), keep, session.locale or "",
-            self.language_keep_seconds, self._seal(reply, replies + sid), DEDUPE_SECONDS,
-            lock_token or ""])
+            self.language_keep_seconds, self._seal(reply, reply_key), DEDUPE_SECONDS,
+            turn.token])
 
     def forget(self, sender: str) -> None:
         """Delete everything kept about a sender (erasure): session, language, replies."""

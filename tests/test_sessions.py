@@ -20,10 +20,15 @@ def store(redis_conn, namespace) -> SessionStore:  # type: ignore[no-untyped-def
                         report_keep_seconds=3 * 86400, language_keep_seconds=365 * 86400)
 
 
+def _put(store: SessionStore, number: str, sid: str, session: Session, reply: bytes) -> None:
+    """Handle one message as the service does: begin (lock and load), then save."""
+    store.save(store.begin(number, sid), session, reply)
+
+
 def test_a_saved_session_loads_back(store: SessionStore) -> None:
     session = Session(locale="ko", step=StepId.EMPLOYER, draft=Draft(industry="garment"),
                       updated=123)
-    store.save(NUMBER, "SM1", session, b'["reply"]')
+    _put(store, NUMBER, "SM1", session, b'["reply"]')
     loaded = store.load(NUMBER, "SM2")
     assert loaded.session == session and loaded.earlier_reply is None
 
@@ -32,7 +37,7 @@ def test_keys_and_values_never_contain_the_number_or_the_words(store: SessionSto
                                                               namespace: str) -> None:
     session = Session(locale="es", step=StepId.DETAILS,
                       draft=Draft(employer="Taqueria Sol", details=("no me pagan",)))
-    store.save(NUMBER, "SM1", session, b"Negocio: Taqueria Sol")
+    _put(store, NUMBER, "SM1", session, b"Negocio: Taqueria Sol")
     keys = list(redis_conn.scan_iter(match=f"{namespace}:*"))
     assert keys
     for key in keys:
@@ -42,36 +47,46 @@ def test_keys_and_values_never_contain_the_number_or_the_words(store: SessionSto
 
 
 def test_a_message_sid_seen_before_returns_the_earlier_reply(store: SessionStore) -> None:
-    store.save(NUMBER, "SM1", Session(locale="en"), b'["first answer"]')
+    _put(store, NUMBER, "SM1", Session(locale="en"), b'["first answer"]')
     assert store.load(NUMBER, "SM1").earlier_reply == b'["first answer"]'
 
 
 def test_an_unfinished_report_outlives_an_idle_session_but_expires(store: SessionStore,  # type: ignore[no-untyped-def]
                                                                   redis_conn, namespace) -> None:
-    store.save(NUMBER, "SM1", Session(locale="en", step=StepId.MENU), b"[]")
+    _put(store, NUMBER, "SM1", Session(locale="en", step=StepId.MENU), b"[]")
     state_key, language_key, *_ = store._keys(NUMBER)
     assert 0 < redis_conn.ttl(state_key) <= 7200
     assert redis_conn.ttl(language_key) > 300 * 86400
-    store.save(NUMBER, "SM2", Session(locale="en", draft=Draft(industry="market")), b"[]")
+    _put(store, NUMBER, "SM2", Session(locale="en", draft=Draft(industry="market")), b"[]")
     assert 7200 < redis_conn.ttl(state_key) <= 3 * 86400
 
 
 def test_the_language_is_remembered_after_the_session_expires(store: SessionStore,  # type: ignore[no-untyped-def]
                                                              redis_conn) -> None:
-    store.save(NUMBER, "SM1", Session(locale="ko", step=StepId.RIGHTS), b"[]")
+    _put(store, NUMBER, "SM1", Session(locale="ko", step=StepId.RIGHTS), b"[]")
     redis_conn.delete(store._keys(NUMBER)[0])
     assert store.load(NUMBER, "SM2").session == Session(locale="ko")
 
 
 def test_a_second_message_waits_for_the_first_then_gives_up(store: SessionStore) -> None:
-    token, _ = store.begin(NUMBER, "SM1")
+    first = store.begin(NUMBER, "SM1")
     with pytest.raises(Busy):
         store.begin(NUMBER, "SM2", wait=0.1)
-    released = threading.Timer(0.1, store.unlock, (NUMBER, token))
+    released = threading.Timer(0.1, store.unlock, (first,))
     released.start()
-    second, _ = store.begin(NUMBER, "SM2", wait=3)
+    second = store.begin(NUMBER, "SM2", wait=3)
     released.join()
-    store.unlock(NUMBER, second)
+    store.unlock(second)
+
+
+def test_saving_releases_the_lock_and_counts_messages_of_the_minute(store: SessionStore) -> None:
+    first = store.begin(NUMBER, "SM1", minute=7)
+    assert first.loaded.recent == 1
+    store.save(first, Session(locale="en"), b"[]")
+    second = store.begin(NUMBER, "SM2", minute=7, wait=0)  # not busy: save unlocked
+    assert second.loaded.recent == 2 and second.loaded.session == Session(locale="en")
+    store.unlock(second)
+    assert store.begin(NUMBER, "SM3", minute=8, wait=0).loaded.recent == 1
 
 
 def test_a_garbled_value_starts_a_fresh_conversation(store: SessionStore, redis_conn) -> None:  # type: ignore[no-untyped-def]
@@ -81,9 +96,9 @@ def test_a_garbled_value_starts_a_fresh_conversation(store: SessionStore, redis_
 
 def test_forget_removes_everything_about_a_sender(store: SessionStore, redis_conn,  # type: ignore[no-untyped-def]
                                                   namespace: str) -> None:
-    store.save(NUMBER, "SM1", Session(locale="ko", draft=Draft(name="민수")), b"[]")
-    store.save(NUMBER, "SM2", Session(locale="ko"), b"[]")
-    store.save("+13235550000", "SM3", Session(locale="es"), b"[]")
+    _put(store, NUMBER, "SM1", Session(locale="ko", draft=Draft(name="민수")), b"[]")
+    _put(store, NUMBER, "SM2", Session(locale="ko"), b"[]")
+    _put(store, "+13235550000", "SM3", Session(locale="es"), b"[]")
     store.forget(NUMBER)
     assert all(not redis_conn.exists(k) for k in store._keys(NUMBER))
     assert store.load(NUMBER, "SM1").earlier_reply is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from hotline.dialogue.steps import StepId
@@ -37,6 +37,9 @@ class Draft:
         return self == _EMPTY_DRAFT
 
 
+_EMPTY_DRAFT = Draft()
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     """Where one sender is in the conversation.
@@ -50,7 +53,7 @@ class Session:
     history: tuple[StepId, ...] = ()
     topic: str | None = None
     part: int = 0
-    draft: Draft = field(default_factory=Draft)
+    draft: Draft = _EMPTY_DRAFT  # frozen: one shared empty draft
     fixing: bool = False
     updated: int = 0
 
@@ -64,8 +67,24 @@ class Session:
     def to_json(self) -> str:
         """Serialise compactly: defaults are left out, keys are short."""
         data: dict[str, Any] = {}
-        for key, value in _short_items(self):
-            data[key] = value
+        if self.locale:
+            data["l"] = self.locale
+        if self.step != StepId.START:
+            data["s"] = str(self.step)
+        if self.history:
+            data["h"] = [str(s) for s in self.history]
+        if self.topic:
+            data["t"] = self.topic
+        if self.part:
+            data["p"] = self.part
+        draft = self.draft
+        if draft is not _EMPTY_DRAFT and not draft.is_empty():
+            data["d"] = {key: value for name, key in _DRAFT_NAMES_KEYS
+                         if (value := getattr(draft, name)) is not None and value != ()}
+        if self.fixing:
+            data["f"] = 1
+        if self.updated:
+            data["u"] = self.updated
         return _to_json(data)
 
     @classmethod
@@ -74,19 +93,17 @@ class Session:
         if not raw:
             return cls()
         try:
-            data = json.loads(raw)
-            draft_data = data.get("d", {})
-            draft = Draft(
-                **{
-                    name: _tupled(draft_data[key])
-                    for name, key in _DRAFT_NAMES_KEYS
-                    if key in draft_data
-                }
-            )
+            # str, not bytes: json.loads would guess the encoding of bytes every time
+            data = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+            draft_data = data.get("d")
+            draft = _EMPTY_DRAFT
+            if draft_data:
+                draft = Draft(**{name: _tupled(draft_data[key])
+                                 for name, key in _DRAFT_NAMES_KEYS if key in draft_data})
             return cls(
                 locale=data.get("l"),
                 step=_STEPS[data.get("s", "start")],
-                history=tuple(_STEPS[s] for s in data.get("h", ())),
+                history=tuple(map(_STEPS.__getitem__, data.get("h", ()))),
                 topic=data.get("t"),
                 part=int(data.get("p", 0)),
                 draft=draft,
@@ -96,8 +113,6 @@ class Session:
         except (ValueError, TypeError, KeyError, AttributeError):
             return cls()
 
-
-_EMPTY_DRAFT = Draft()
 
 _DRAFT_KEYS = ("i", "e", "w", "is", "dt", "wh", "sw", "c", "cn", "n", "m")
 #: Each Draft field with its short key (computed once: sessions are read every message).
@@ -111,29 +126,3 @@ def _tupled(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_tupled(v) for v in value)
     return value
-
-
-def _short_items(session: Session) -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = []
-    if session.locale:
-        items.append(("l", session.locale))
-    if session.step != StepId.START:
-        items.append(("s", str(session.step)))
-    if session.history:
-        items.append(("h", [str(s) for s in session.history]))
-    if session.topic:
-        items.append(("t", session.topic))
-    if session.part:
-        items.append(("p", session.part))
-    if not session.draft.is_empty():
-        draft = {
-            key: getattr(session.draft, name)
-            for name, key in _DRAFT_NAMES_KEYS
-            if getattr(session.draft, name) not in (None, ())
-        }
-        items.append(("d", draft))
-    if session.fixing:
-        items.append(("f", 1))
-    if session.updated:
-        items.append(("u", session.updated))
-    return items
