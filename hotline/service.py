@@ -98,6 +98,7 @@ class Service:
 
     def close(self) -> None:
         """Release database and Redis connections (CLI commands, tests)."""
+        self.sessions.close()
         self.cases.engine.dispose()
         self.conn.close()
 
@@ -232,7 +233,8 @@ class Service:
             try:
                 self.sessions.save(turn, session, _to_json(bodies).encode())
             except redis.RedisError as exc:
-                # effects are done (a case may be committed): answer, don't replay
+                # effects are done (a case may be committed): answer, don't replay. (Sent
+                # and not waited for: a failure Redis reports later is logged then.)
                 log.error("session not saved after effects: %s", type(exc).__name__)
                 return Handled(bodies)
             saved = True

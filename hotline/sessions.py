@@ -72,11 +72,12 @@ class SessionStore:
         self.idle_seconds = idle_seconds
         self.report_keep_seconds = report_keep_seconds
         self.language_keep_seconds = language_keep_seconds
-        self._kept = KeptConnection(conn)  # begin and save: every message, so lean
         # sent as EVALSHA (the script text travels once per connection pool)
         self._begin_script = conn.register_script(_BEGIN)
         self._save_script = conn.register_script(_SAVE)
         self._unlock_script = conn.register_script(_UNLOCK)
+        # begin and save: every message, so lean
+        self._kept = KeptConnection(conn, (self._begin_script, self._save_script))
 
     def preload(self) -> None:
         """Load the scripts into Redis now, so no message pays for it (at start-up)."""
@@ -142,14 +143,20 @@ class SessionStore:
 
     def save(self, turn: Turn, session: Session, reply: bytes) -> None:
         """Store the session, the language and the reply to the turn's MessageSid, and
-        unlock, at once (one script: atomic, and one round trip)."""
+        unlock, at once (one script: atomic). Its reply is not waited for: Redis runs it
+        before anything sent after it, and the next message reads it (``KeptConnection``).
+        """
         state_key, language_key, lock_key, _, replies = turn.keys
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
         reply_key = replies + turn.sid
-        self._kept.run(self._save_script, [state_key, language_key, reply_key, lock_key], [
+        self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key], [
             self._seal(session.to_json().encode(), state_key), keep, session.locale or "",
             self.language_keep_seconds, self._seal(reply, reply_key), DEDUPE_SECONDS,
             turn.token])
+
+    def close(self) -> None:
+        """Read the last save's reply and let the kept connection go (shutdown, tests)."""
+        self._kept.close()
 
     def forget(self, sender: str) -> None:
         """Delete everything kept about a sender (erasure): session, language, replies."""

@@ -116,3 +116,68 @@ def test_a_forked_child_makes_a_connection_of_its_own(embedded: redis.Redis) -> 
     assert answered == b"ok"
     assert mine == sorted(set(mine))
     assert int(embedded.get("n") or 0) == 4001
+
+
+# -- sent without waiting: the reply is read by the next call ---------------------------
+
+
+def test_a_script_sent_without_waiting_is_seen_by_the_next_reader_on_any_connection(
+        embedded: redis.Redis) -> None:
+    kept = KeptConnection(embedded)
+    script = embedded.register_script(COUNT)
+    embedded.script_load(COUNT)
+    kept.send(script, ["n"], [])
+    assert embedded.get("n") == b"1"  # another connection: Redis ran it first
+    assert kept.run(script, ["n"], []) == 2  # its own reply was read first, not taken
+    kept.send(script, ["n"], [])
+    kept.send(script, ["n"], [])
+    assert kept.run(script, ["n"], []) == 5
+    assert _kept_clients(embedded) == 1
+
+
+def test_a_sent_script_redis_had_lost_is_loaded_and_run_again(embedded: redis.Redis) -> None:
+    kept = KeptConnection(embedded)
+    script = embedded.register_script(COUNT)
+    kept.send(script, ["n"], [])  # never loaded: NOSCRIPT comes back, unread
+    assert kept.run(embedded.register_script("return redis.call('get', KEYS[1])"),
+                    ["n"], []) == b"1"
+
+
+def test_when_redis_lost_its_scripts_all_of_them_are_loaded_again(embedded: redis.Redis) -> None:
+    first = embedded.register_script("return 'begin'")
+    second = embedded.register_script(COUNT)
+    kept = KeptConnection(embedded, (first, second))
+    assert kept.run(first, [], []) == b"begin"  # after a restart: loads both
+    assert embedded.script_exists(second.sha) == [True]
+
+
+def test_a_sent_script_that_fails_is_logged_and_the_next_call_goes_on(
+        embedded: redis.Redis, caplog: pytest.LogCaptureFixture) -> None:
+    kept = KeptConnection(embedded)
+    kept.send(embedded.register_script("return redis.call('nosuchcommand')"), [], [])
+    assert kept.run(embedded.register_script(COUNT), ["n"], []) == 1
+    assert "a script sent earlier failed: ResponseError" in caplog.text
+
+
+def test_a_reply_left_unread_across_a_restart_is_read_and_the_next_call_goes_on(
+        var_dir: Path, embedded: redis.Redis) -> None:
+    kept = KeptConnection(embedded)
+    script = embedded.register_script(COUNT)
+    embedded.script_load(COUNT)
+    kept.send(script, ["n"], [])
+    stop_embedded(var_dir)
+    connect(None, var_dir).close()
+    assert kept.run(script, ["n"], []) == 2  # the sent one ran before the restart
+
+
+def test_flush_and_close_read_what_was_sent(
+        embedded: redis.Redis, caplog: pytest.LogCaptureFixture) -> None:
+    kept = KeptConnection(embedded)
+    broken = embedded.register_script("return redis.call('nosuchcommand')")
+    embedded.script_load(broken.script)
+    kept.send(broken, [], [])
+    kept.flush()
+    assert caplog.text.count("failed: ResponseError") == 1
+    kept.send(broken, [], [])
+    kept.close()
+    assert caplog.text.count("failed: ResponseError") == 2
