@@ -1,7 +1,8 @@
 """What one inbound message costs, counted in-process on the real Service.
 
 Redis round trips and commands are counted on the client (every packed send is one
-round trip: a single command, an EVAL, or a whole pipeline) and on the server (``INFO
+round trip: a single command, an EVAL, a whole pipeline, or a script of the kept
+connection, whose reply may be read at the next call) and on the server (``INFO
 commandstats``, which also counts the commands a Lua script runs). SQL statements are
 counted with SQLAlchemy's ``before_cursor_execute`` event. Memory per session is read
 from ``MEMORY USAGE`` of every key the sessions made and from ``INFO memory``.
@@ -25,6 +26,7 @@ from bench import conversations
 from bench.conversations import Kind
 from hotline.crypto import Crypto
 from hotline.inbound import Inbound, from_twilio_form
+from hotline.redis_wire import KeptConnection
 from hotline.service import Service
 
 #: Message types the report tells apart.
@@ -44,8 +46,9 @@ class RedisCounter:
 
     @contextmanager
     def installed(self) -> Iterator[RedisCounter]:
-        """Wrap redis-py's send paths while the block runs."""
+        """Wrap redis-py's send paths, and the kept connection's, while the block runs."""
         counter = self
+        kept_send = KeptConnection._sendall
         send_packed = AbstractConnection.send_packed_command
         send = AbstractConnection.send_command
         pack_many = AbstractConnection.pack_commands
@@ -67,15 +70,24 @@ class RedisCounter:
                     counter._count(args)
             return pack_many(conn, commands)
 
+        def kept_sendall(kept: Any, sock: Any, sha: str, *args: Any) -> Any:
+            # one EVALSHA a round trip (save's reply is read at the next call, not waited for)
+            if counter.active:
+                counter.round_trips += 1
+                counter._count(("EVALSHA",))
+            return kept_send(kept, sock, sha, *args)
+
         AbstractConnection.send_packed_command = send_packed_command  # type: ignore[method-assign]
         AbstractConnection.send_command = send_command  # type: ignore[method-assign,assignment]
         AbstractConnection.pack_commands = pack_commands  # type: ignore[method-assign]
+        KeptConnection._sendall = kept_sendall  # type: ignore[method-assign]
         try:
             yield self
         finally:
             AbstractConnection.send_packed_command = send_packed  # type: ignore[method-assign]
             AbstractConnection.send_command = send  # type: ignore[method-assign]
             AbstractConnection.pack_commands = pack_many  # type: ignore[method-assign]
+            KeptConnection._sendall = kept_send  # type: ignore[method-assign]
 
     def _count(self, args: tuple[Any, ...]) -> None:
         name = args[0].decode() if isinstance(args[0], bytes) else str(args[0])
