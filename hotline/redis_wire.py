@@ -76,10 +76,10 @@ class KeptConnection:
     def send(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> None:
         """Send a script without waiting for its reply: the next call reads it first.
 
-        Redis runs one connection's commands in order, and a command that reaches it
-        later on any other connection after this one: a reader sees what it wrote. A
-        script Redis lost is loaded and run again then; any other failure is logged,
-        as the caller has moved on.
+        Redis runs one connection's commands in order, and this one before any command
+        that reaches it later on another connection: whoever reads next sees what it
+        wrote. A script Redis lost (flushed between two calls) is loaded and run again
+        then; any other failure is logged, as the caller has moved on.
         """
         with self._lock:
             sock = self._ready()
