@@ -115,6 +115,25 @@ def test_two_messages_from_one_sender_at_once_both_count(service: Service) -> No
     assert set(loaded.draft.details) == {"2 weeks unpaid", "first part", "second part"}
 
 
+def test_web_processes_taking_turns_each_see_what_the_other_saved(
+        service: Service, settings) -> None:  # type: ignore[no-untyped-def]
+    # two gunicorn workers: each one's save is sent, its reply not yet read, when the
+    # other loads the session for the worker's next message
+    other = Service.from_settings(settings)
+    try:
+        now, answers = START, []
+        for i, text in enumerate([*REPORT, "1"]):
+            now += timedelta(seconds=20)
+            process = service if i % 2 == 0 else other
+            inbound = Inbound(f"SMturn{i}", Channel.SMS, NUMBER, text)
+            answers.append(process.handle(inbound, now=now).bodies)
+        assert "case number is" in answers[-1][0]
+        (case,) = service.cases.newest()
+        assert case.employer == "Moda Inc" and case.details == "2 weeks unpaid"
+    finally:
+        other.close()
+
+
 def test_stop_words_are_recorded_and_start_lifts_them(service: Service) -> None:
     worker = Worker(service, "+13105550155")
     worker.send("hola")
