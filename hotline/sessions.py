@@ -188,7 +188,7 @@ _SAVE = """
 redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[3] ~= '' then redis.call('set', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 redis.call('set', KEYS[3], ARGV[5], 'EX', ARGV[6])
-if ARGV[7] ~= '' and redis.call('get', KEYS[4]) == ARGV[7] then redis.call('del', KEYS[4]) end
+if redis.call('get', KEYS[4]) == ARGV[7] then redis.call('del', KEYS[4]) end
 return 1
 """
 
