@@ -25,9 +25,9 @@ from sqlalchemy import event
 from bench import conversations
 from bench.conversations import Kind
 from hotline.crypto import Crypto
-from hotline.inbound import Inbound, from_twilio_form
-from hotline.redis_wire import KeptConnection
+from hotline.dialogue.inbound import Inbound, from_twilio_form
 from hotline.service import Service
+from hotline.sessions.wire import KeptConnection
 
 #: Message types the report tells apart.
 DUPLICATE = "duplicate"

@@ -117,9 +117,9 @@ def say(text: str) -> None:
 @contextlib.contextmanager
 def services(plan: Plan, keep: bool) -> Iterator[Run]:
     """Give a run a fresh var dir, compiled catalogs, Redis and a database; clean up."""
-    from hotline import redis as redis_factory
     from hotline.config import PACKAGE_ROOT
-    from hotline.i18n import compile_catalog
+    from hotline.sessions import connection as redis_factory
+    from hotline.words.catalogs import compile_catalog
 
     var = Path(tempfile.mkdtemp(prefix="hlbench-", dir="/tmp"))
     (var / "hotline").mkdir()

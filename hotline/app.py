@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from hotline import config, logs, web
+from hotline import config, logs
 from hotline.service import Service
+from hotline.web import twilio as web
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -20,7 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["hotline"] = Service.from_settings(settings)
     app.register_blueprint(web.bp)
     if settings.simulator_enabled:
-        from hotline import simulator
+        from hotline.web import simulator
 
         simulator.init_app(app)
     return app

@@ -17,24 +17,25 @@ import redis
 from rq import Queue, Retry
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline import redis as redis_factory
-from hotline.cases import CaseStore, make_engine
-from hotline.catalog_check import offered_languages
-from hotline.claims import Claims
+from hotline.alerts.claims import Claims
+from hotline.alerts.dispatch import Dispatcher
 from hotline.config import Settings
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
 from hotline.dialogue.effects import Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
+from hotline.dialogue.inbound import Channel, Inbound
 from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
-from hotline.dispatch import Dispatcher
-from hotline.i18n import Catalogs
-from hotline.inbound import Channel, Inbound
-from hotline.optouts import OptOuts
-from hotline.sessions import Busy, SessionStore
-from hotline.spool import Spool
+from hotline.sessions import connection as redis_factory
+from hotline.sessions.store import Busy, SessionStore
+from hotline.store.cases import CaseStore
+from hotline.store.db import make_engine
+from hotline.store.optouts import OptOuts
+from hotline.store.spool import Spool
+from hotline.words.catalogs import Catalogs
+from hotline.words.check import offered_languages
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.inbound import Channel, Inbound
+from hotline.dialogue.inbound import Channel, Inbound
+from hotline.outbound import TransportError
+from hotline.outbound.twilio_sms import TwilioSender, inbound_since
 from hotline.service import Service
-from hotline.transports import TransportError
-from hotline.transports.twilio_sms import TwilioSender, inbound_since
 
 log = logging.getLogger(__name__)
 

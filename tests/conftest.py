@@ -21,9 +21,9 @@ import redis as redis_py
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
-from hotline import redis as redis_factory
 from hotline.config import PACKAGE_ROOT
-from hotline.i18n import compile_catalog
+from hotline.sessions import connection as redis_factory
+from hotline.words.catalogs import compile_catalog
 
 AUTH_TOKEN = "test-auth-token"
 PUBLIC_BASE = "https://hotline.test"

@@ -8,7 +8,7 @@ import pytest
 from conftest import Phone
 from fakes import Jobs, Mailbox, TwilioApi, WebhookSink, body_of
 
-from hotline.organizers import Changes
+from hotline.store.organizers import Changes
 
 HOSTILE = [
     "x" * 1600,

@@ -10,7 +10,7 @@ from conftest import AUTH_TOKEN, Phone
 from fakes import Jobs, TwilioApi
 
 from hotline.logs import Redact
-from hotline.organizers import Changes
+from hotline.store.organizers import Changes
 
 WORKER = "+13235550142"
 ORGANIZER = "+12135550101"

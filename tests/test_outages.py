@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import Phone, replies_of
 
-from hotline import redis as redis_factory
 from hotline.app import create_app
-from hotline.inbound import Inbound
+from hotline.dialogue.inbound import Inbound
+from hotline.sessions import connection as redis_factory
 
 
 @pytest.fixture

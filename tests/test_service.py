@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hotline.cases import make_engine
 from hotline.dialogue import messages
-from hotline.inbound import Channel, Inbound
+from hotline.dialogue.inbound import Channel, Inbound
 from hotline.service import Service
+from hotline.store.db import make_engine
 
 NUMBER = "+12135550177"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -14,9 +14,10 @@ import pytest
 import requests
 from conftest import AUTH_TOKEN, WEBHOOK, replies_of, sign
 
-from hotline.cases import CaseStore, make_engine
 from hotline.config import env_name
 from hotline.crypto import Crypto
+from hotline.store.cases import CaseStore
+from hotline.store.db import make_engine
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,6 @@ from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 from conftest import Phone
 
-from hotline import i18n
 from hotline.cli import main
 from hotline.config import PACKAGE_ROOT
 from hotline.dialogue import messages
@@ -27,6 +26,7 @@ from hotline.dialogue.keywords import (
     Consent,
     Word,
 )
+from hotline.words import catalogs as i18n
 
 #: What a Tagalog translator would write for each keyword list (msgid → words).
 TAGALOG_KEYWORDS = {

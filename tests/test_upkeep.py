@@ -14,10 +14,10 @@ import redis as redis_py
 from fakes import TwilioApi
 from rq import Queue
 
-from hotline import redis as redis_factory
-from hotline.inbound import Channel, Inbound
+from hotline.dialogue.inbound import Channel, Inbound
+from hotline.outbound.twilio_sms import TwilioSender
 from hotline.service import Service
-from hotline.transports.twilio_sms import TwilioSender
+from hotline.sessions import connection as redis_factory
 from hotline.upkeep import Upkeep, schedule_next
 
 WORKER = "+12135550188"

@@ -11,7 +11,7 @@ import logging
 from rq import get_current_job
 
 from hotline import config
-from hotline.dispatch import for_job
+from hotline.alerts.dispatch import for_job
 
 log = logging.getLogger(__name__)
 

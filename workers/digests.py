@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hotline import config
-from hotline.dispatch import for_job
+from hotline.alerts.dispatch import for_job
 
 
 def send_digest(day: str) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hotline import config
-from hotline.dispatch import for_job
+from hotline.alerts.dispatch import for_job
 
 
 def escalate(case_id: int, level: int) -> str:

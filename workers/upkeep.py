@@ -5,8 +5,8 @@ from __future__ import annotations
 from rq import Queue
 
 from hotline import config
+from hotline.outbound.twilio_sms import TwilioSender
 from hotline.service import Service
-from hotline.transports.twilio_sms import TwilioSender
 from hotline.upkeep import Upkeep, schedule_next
 
 

@@ -11,6 +11,7 @@ import phonenumbers
 
 from hotline.dialogue import flow, messages
 from hotline.dialogue.effects import CaseKind, Effect, Erase, FileCase, MediaItem, OptIn, OptOut
+from hotline.dialogue.inbound import MAX_BODY, Channel, Inbound
 from hotline.dialogue.keywords import (
     LANGUAGE_NAME,
     NAME_CONTEXT,
@@ -26,7 +27,6 @@ from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
 from hotline.dialogue.session import MAX_DETAIL_MESSAGES, MAX_MEDIA, Draft, Session
 from hotline.dialogue.steps import StepId
 from hotline.dialogue.topics import TOPICS, Topic
-from hotline.inbound import MAX_BODY, Channel, Inbound
 
 #: Longest answer kept for a one-line question (business, place, name).
 MAX_SHORT_ANSWER = 200

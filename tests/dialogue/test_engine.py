@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from hotline.dialogue import flow, messages
 from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, Outcome, step
+from hotline.dialogue.inbound import Channel, Inbound, Media
 from hotline.dialogue.keywords import Command
 from hotline.dialogue.language import detect
 from hotline.dialogue.session import Draft, Session
 from hotline.dialogue.steps import StepId
 from hotline.dialogue.topics import TOPICS, TopicId
-from hotline.i18n import Catalogs
-from hotline.inbound import Channel, Inbound, Media
+from hotline.words.catalogs import Catalogs
 
 LANGUAGES = ("en", "es", "ko")
 NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)

@@ -16,9 +16,9 @@ from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import update
 
-from hotline.assignments import CaseAlertRow
-from hotline.dispatch import DIGEST_JOB, ESCALATE_JOB
-from hotline.organizers import Changes
+from hotline.alerts.dispatch import DIGEST_JOB, ESCALATE_JOB
+from hotline.store.assignments import CaseAlertRow
+from hotline.store.organizers import Changes
 from hotline.upkeep import TICK_JOB
 
 pytestmark = pytest.mark.slow
@@ -164,7 +164,7 @@ def test_a_worker_killed_mid_send_never_sends_twice_and_falls_back(
     import signal
     import time
 
-    from hotline.deliveries import Status
+    from hotline.store.deliveries import Status
 
     service = app.extensions["hotline"]
     service.dispatcher.organizers.add(Changes(name="Ana", phone=ANA, email="ana@example.org",

@@ -1,0 +1,384 @@
+"""The words organizers read: alerts, answers to their commands, e-mails, the digest.
+
+Pure: case facts in, text out. Words are gettext msgids in the same catalogs as the
+bot's, rendered in the organizer's language (English until staff translate them).
+An alert never carries the worker's number or their own words: many phones see it.
+Only the organizer who takes the case gets those (``claimed``, ``report_email``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from babel import Locale, UnknownLocaleError
+
+from hotline.alerts.urgency import Reason
+from hotline.dialogue import flow, messages
+from hotline.dialogue.replies import Joined, Msg, Param, Reply
+from hotline.dialogue.text import N_
+from hotline.store.assignments import OpenCase
+from hotline.store.cases import CaseView
+from hotline.words.segments import measure
+
+#: An alert fits in this many SMS segments.
+MAX_SEGMENTS = 2
+#: Longest part of the worker's story put in the SMS answer to a claim.
+CLAIM_STORY_CHARS = 500
+#: Longest area shown in an alert.
+AREA_CHARS = 40
+
+_DIGITS = re.compile(r"\d")
+
+# TRANSLATORS: organizer alert, first line. {ref} is the case number, e.g. 4821.
+HEADLINE = N_("Hotline case {ref}")
+# TRANSLATORS: organizer alert, first line when nobody took the case in time.
+HEADLINE_ESCALATED = N_("Still open after {minutes} min: case {ref}")
+# TRANSLATORS: organizer alert to coordinators after two alerts went unanswered.
+HEADLINE_COORDINATOR = N_("Nobody took case {ref} after two alerts")
+# TRANSLATORS: organizer alert line; {reasons} e.g. "injury, violence".
+URGENT = N_("URGENT: {reasons}")
+# TRANSLATORS: organizer alert line; {kind} is "Report" or "Callback request",
+# {language} the worker's language, e.g. "Report in Spanish".
+WHO = N_("{kind} in {language}")
+REPORT = N_("Report")
+CALLBACK = N_("Callback request")
+# TRANSLATORS: organizer alert line: the worker's type of work.
+WORK = N_("Work: {industry}")
+# TRANSLATORS: organizer alert line: the issue types, e.g. "Tips taken; Sick leave denied".
+PROBLEM = N_("Problem: {issues}")
+# TRANSLATORS: organizer alert line: where the job is, as the worker wrote it.
+AREA = N_("Area: {area}")
+# TRANSLATORS: organizer alert, last line. Keep "OK" (TOMO and 확인 also work).
+HOW_TO_CLAIM = N_("Reply OK {ref} to take it.")
+# TRANSLATORS: more issue types than the alert has room for, e.g. "+2 more".
+MORE_ISSUES = N_("+{count} more")
+
+REASONS = {
+    Reason.INJURY: N_("injury"),
+    Reason.IMMIGRATION: N_("immigration threat"),
+    Reason.UNPAID_WEEKS: N_("unpaid for weeks"),
+    Reason.VIOLENCE: N_("violence"),
+}
+
+# TRANSLATORS: to the organizers who were alerted, once another organizer took the case.
+TAKEN = N_("Case {ref} was taken by {name}. Nothing to do, thank you.")
+# TRANSLATORS: answer to an organizer's OK: the case is now theirs.
+CLAIMED = N_("Case {ref} is yours.")
+# TRANSLATORS: how to reach the worker; {method} e.g. "Text this number".
+CONTACT = N_("Contact: {name} - {method}: {number}")
+# TRANSLATORS: the worker chose not to be contacted, or gave no number.
+NO_CONTACT = N_("The worker asked not to be contacted; the report is for the record.")
+# TRANSLATORS: the worker did not agree to share their details.
+NO_CONSENT = N_("The worker did not agree to share their details.")
+# TRANSLATORS: the report, in the answer to an organizer's OK.
+REPORT_SUMMARY = N_("Business: {employer}. Place: {location}. When: {when}. "
+                    "Still working there: {still}.")
+# TRANSLATORS: the worker's own words, in the answer to an organizer's OK.
+STORY = N_("Their words: {story}")
+# TRANSLATORS: the story did not fit in the SMS.
+STORY_CUT = N_("(continued in the e-mail)")
+PHOTOS = N_("Photos: {count} (links in the e-mail)")
+# TRANSLATORS: last line of the answer to an organizer's OK. Keep "DONE".
+HOW_TO_CLOSE = N_("Send DONE {ref} when the case is closed.")
+# TRANSLATORS: an organizer sent OK for a case another organizer has.
+TAKEN_BY_OTHER = N_("Case {ref} was already taken by {name}.")
+# TRANSLATORS: an organizer sent OK or DONE for a closed case.
+ALREADY_CLOSED = N_("Case {ref} is already closed.")
+# TRANSLATORS: an organizer sent a case number that does not exist.
+NO_SUCH_CASE = N_("There is no case {ref}. Check the number.")
+# TRANSLATORS: an organizer closed a case with DONE.
+CLOSED = N_("Case {ref} is closed. Thank you.")
+# TRANSLATORS: an organizer sent DONE for a case another organizer has.
+NOT_YOURS = N_("Case {ref} is with {name}; only they can close it.")
+# TRANSLATORS: an organizer sent DONE for a case nobody took.
+NOT_TAKEN = N_("Nobody has taken case {ref} yet. Send OK {ref} to take it.")
+# TRANSLATORS: an organizer sent something that is not a command. Keep OK and DONE.
+ORGANIZER_HELP = N_("Organizer commands: OK 4821 takes case 4821; DONE 4821 closes it.")
+# TRANSLATORS: an organizer's command could not be carried out (database down).
+TRY_AGAIN = N_("Sorry, that did not work. Please try again in a few minutes.")
+# TRANSLATORS: an organizer who had opted out sent START.
+ALERTS_ON = N_("Alerts to this phone are on again.")
+NOT_GIVEN = N_("not given")
+UNKNOWN = N_("unknown")
+SOMEONE = N_("another organizer")
+
+# TRANSLATORS: e-mail subject of an alert.
+ALERT_SUBJECT = N_("Hotline case {ref}")
+# TRANSLATORS: e-mail subject of an urgent alert.
+URGENT_SUBJECT = N_("URGENT hotline case {ref}")
+# TRANSLATORS: e-mail footer of an alert: alerts are taken by text message.
+ALERT_EMAIL_FOOTER = N_("To take it, text OK {ref} to the hotline number from your "
+                        "registered phone.")
+# TRANSLATORS: e-mail subject of the full report sent to who took a case.
+REPORT_SUBJECT = N_("Case {ref}: full report")
+# TRANSLATORS: e-mail subject of the daily digest.
+DIGEST_SUBJECT = N_("Hotline digest {date} - open cases: {count}")
+DIGEST_UNCLAIMED = N_("Not taken yet ({count}):")
+DIGEST_CLAIMED = N_("Taken, not closed ({count}):")
+DIGEST_NONE = N_("No open cases.")
+DIGEST_ESCALATED = N_("escalated")
+DIGEST_URGENT = N_("URGENT")
+# TRANSLATORS: digest line: who has the case.
+DIGEST_WITH = N_("with {name}")
+
+
+
+class Renderer(Protocol):
+    """What text needs of the catalogs (``hotline.words.catalogs.Catalogs``)."""
+
+    def render(self, reply: Reply, locale: str, *, fold_accents: bool = False) -> str: ...
+
+    def translate(self, locale: str, context: str | None, msgid: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an alert may say about a case: nothing that identifies or quotes the worker."""
+
+    ref: str
+    kind: str
+    locale: str
+    industry: str | None
+    issues: tuple[str, ...]
+    area: str | None
+    urgent: bool = False
+    reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, case: CaseView, *, urgent: bool = False,
+           reasons: Sequence[str] = ()) -> Facts:
+        """Take from a decrypted case only what an alert may carry."""
+        return cls(ref=case.ref, kind=case.kind, locale=case.locale, industry=case.industry,
+                   issues=case.issues, area=area_of(case.location), urgent=urgent,
+                   reasons=tuple(reasons))
+
+
+def locale_for(r: Renderer, locale: str) -> str:
+    """Return the organizer's language if its catalog has the alert words, else English
+    (organizers are staff: whole English beats half-translated)."""
+    if locale == "en" or r.translate(locale, None, HOW_TO_CLAIM) != HOW_TO_CLAIM:
+        return locale
+    return "en"
+
+
+def area_of(location: str | None) -> str | None:
+    """Return the place for an alert, short, and never something that looks like a number."""
+    if not location:
+        return None
+    text = " ".join(location.split())
+    if len(_DIGITS.findall(text)) >= 7:
+        return None  # a phone number typed as the place stays out of alerts
+    return text if len(text) <= AREA_CHARS else text[: AREA_CHARS - 3] + "..."
+
+
+def language_name(code: str, in_locale: str) -> str:
+    """Name a language in the organizer's language: ``language_name("es", "en")`` → Spanish."""
+    try:
+        name = Locale.parse(code).get_display_name(Locale.parse(in_locale))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
+def alert(r: Renderer, facts: Facts, locale: str, *, level: int = 0,
+          minutes: int = 0, sms: bool = True) -> str:
+    """Write an alert that fits 2 SMS segments, leaving out the least needed lines first."""
+    issues = len(facts.issues)
+    reasons = len(facts.reasons)
+    # (area, issues shown, work, reasons shown, worker's language): most to least
+    shapes = [(True, issues, True, reasons, True), (False, issues, True, reasons, True),
+              (False, min(issues, 2), True, reasons, True),
+              (False, min(issues, 1), True, reasons, True), (False, 0, True, reasons, True),
+              (False, 0, False, reasons, True), (False, 0, False, min(reasons, 1), True),
+              (False, 0, False, min(reasons, 1), False)]
+    for shape in shapes:
+        text = _alert(r, facts, locale, level, minutes, shape, sms)
+        if measure(text).count <= MAX_SEGMENTS:
+            return text
+    return text
+
+
+Shape = tuple[bool, int, bool, int, bool]
+
+
+def _shown(items: list[Param], keep: int, separator: str = "; ") -> Joined:
+    shown = items[:keep]
+    if len(items) > keep:
+        shown.append(Msg(MORE_ISSUES, params=(("count", len(items) - keep),)))
+    return Joined(tuple(shown), separator)
+
+
+def _alert(r: Renderer, facts: Facts, locale: str, level: int, minutes: int, shape: Shape,
+           sms: bool) -> str:
+    keep_area, keep_issues, keep_work, keep_reasons, keep_who = shape
+    ref = facts.ref
+    headline = (HEADLINE, HEADLINE_ESCALATED, HEADLINE_COORDINATOR)[min(level, 2)]
+    lines: list[Reply] = [Reply(headline, {"ref": ref, "minutes": minutes})]
+    if facts.urgent:
+        reasons: list[Param] = [Msg(REASONS[Reason(x)]) if x in tuple(Reason) else x
+                                for x in facts.reasons]
+        lines.append(Reply(URGENT, {"reasons": _shown(reasons, keep_reasons, ", ")
+                                    if reasons else "!"}))
+    if keep_who:
+        kind = Msg(CALLBACK if facts.kind == "callback" else REPORT)
+        lines.append(Reply(WHO, {"kind": kind,
+                                 "language": language_name(facts.locale, locale)}))
+    if keep_work and facts.industry:
+        lines.append(Reply(WORK, {"industry": Msg(flow.label_of(flow.INDUSTRIES,
+                                                                facts.industry))}))
+    if facts.issues and keep_issues:
+        issues: list[Param] = [Msg(flow.label_of(flow.ISSUE_TYPES, i)) for i in facts.issues]
+        lines.append(Reply(PROBLEM, {"issues": _shown(issues, keep_issues)}))
+    if keep_area and facts.area:
+        lines.append(Reply(AREA, {"area": facts.area}))
+    lines.append(Reply(HOW_TO_CLAIM, {"ref": ref}))
+    return "\n".join(r.render(line, locale, fold_accents=sms) for line in lines)
+
+
+def alert_email(r: Renderer, facts: Facts, locale: str, *, level: int = 0,
+                minutes: int = 0) -> tuple[str, str]:
+    """Return (subject, body) of an alert by e-mail."""
+    subject = r.render(Reply(URGENT_SUBJECT if facts.urgent else ALERT_SUBJECT,
+                             {"ref": facts.ref}), locale)
+    body = alert(r, facts, locale, level=level, minutes=minutes, sms=False)
+    footer = r.render(Reply(ALERT_EMAIL_FOOTER, {"ref": facts.ref}), locale)
+    return subject, f"{body}\n\n{footer}\n"
+
+
+def taken(r: Renderer, ref: str, name: str | None, locale: str) -> str:
+    """Tell an alerted organizer that someone else has the case."""
+    return r.render(Reply(TAKEN, {"ref": ref, "name": name or Msg(SOMEONE)}), locale,
+                    fold_accents=True)
+
+
+def claimed(r: Renderer, case: CaseView, locale: str, *, has_email: bool) -> str:
+    """Answer an organizer's OK: the case, how to reach the worker, the report."""
+    lines = [r.render(Reply(CLAIMED, {"ref": case.ref}), locale)]
+    lines.append(r.render(Reply(WHO, {"kind": Msg(CALLBACK if case.kind == "callback"
+                                                  else REPORT),
+                                      "language": language_name(case.locale, locale)}),
+                          locale))
+    if not case.consent:
+        lines.append(r.render(Reply(NO_CONSENT), locale))
+    else:
+        lines.append(_contact(r, case, locale))
+        if case.kind != "callback":
+            lines.extend(_report_lines(r, case, locale, has_email=has_email))
+    lines.append(r.render(Reply(HOW_TO_CLOSE, {"ref": case.ref}), locale))
+    return "\n".join(line for line in lines if line)
+
+
+def report_email(r: Renderer, case: CaseView, locale: str) -> tuple[str, str]:
+    """Return (subject, body) of the full report for the organizer who took the case."""
+    subject = r.render(Reply(REPORT_SUBJECT, {"ref": case.ref}), locale)
+    body = [claimed(r, case, locale, has_email=False)]
+    if case.consent and case.details and len(case.details) > CLAIM_STORY_CHARS:
+        body.append(r.render(Reply(STORY, {"story": case.details}), locale))
+    if case.consent and case.media:
+        body.append("\n".join(f"{url} ({content_type})" for url, content_type in case.media))
+    return subject, "\n\n".join(body) + "\n"
+
+
+def _contact(r: Renderer, case: CaseView, locale: str) -> str:
+    if case.contact_method == "none" or not case.contact:
+        return r.render(Reply(NO_CONTACT), locale)
+    method = flow.label_of(flow.CONTACT_METHODS, case.contact_method)
+    return r.render(Reply(CONTACT, {"name": case.name or Msg(NOT_GIVEN),
+                                    "method": Msg(method), "number": case.contact}), locale)
+
+
+def _report_lines(r: Renderer, case: CaseView, locale: str, *,
+                  has_email: bool) -> list[str]:
+    not_given = Msg(NOT_GIVEN)
+    lines = []
+    if case.industry:
+        lines.append(r.render(Reply(WORK, {"industry": Msg(flow.label_of(flow.INDUSTRIES,
+                                                                         case.industry))}),
+                              locale))
+    if case.issues:
+        issues = tuple(Msg(flow.label_of(flow.ISSUE_TYPES, i)) for i in case.issues)
+        lines.append(r.render(Reply(PROBLEM, {"issues": Joined(issues, "; ")}), locale))
+    still: Param = not_given
+    if case.still_working is not None:
+        still = Msg(flow.label_of(flow.YES_NO_STILL, "yes" if case.still_working else "no"))
+    when: Param = Msg(flow.label_of(flow.WHEN, case.happened)) if case.happened else not_given
+    lines.append(r.render(Reply(REPORT_SUMMARY, {
+        "employer": case.employer or not_given, "location": case.location or not_given,
+        "when": when, "still": still}), locale))
+    if case.details:
+        story = case.details
+        if len(story) > CLAIM_STORY_CHARS:
+            story = story[:CLAIM_STORY_CHARS].rstrip() + "... "
+            if has_email:
+                story += r.render(Reply(STORY_CUT), locale)
+        lines.append(r.render(Reply(STORY, {"story": story}), locale))
+    if case.media:
+        lines.append(r.render(Reply(PHOTOS, {"count": len(case.media)}), locale))
+    return lines
+
+
+def simple(r: Renderer, msgid: str, locale: str, **params: Param) -> str:
+    """Render one organizer answer such as ``NO_SUCH_CASE``."""
+    return r.render(Reply(msgid, params), locale, fold_accents=True)
+
+
+def worker_taken(r: Renderer, ref: str, locale: str, *, sms: bool) -> str | None:
+    """Tell the worker, in their language, that an organizer will contact them.
+
+    None if their language's catalog lacks the message: a worker never gets English
+    in place of their language (the organizer will contact them anyway).
+    """
+    if locale != "en" and r.translate(locale, None, messages.CASE_TAKEN) == messages.CASE_TAKEN:
+        return None
+    return r.render(Reply(messages.CASE_TAKEN, {"ref": ref}), locale, fold_accents=sms)
+
+
+def digest(r: Renderer, cases: Sequence[OpenCase], day: date, now: datetime,
+           locale: str = "en") -> tuple[str, str]:
+    """Return (subject, body) of the daily list of cases not closed."""
+    unclaimed = [c for c in cases if c.claimed_name is None]
+    claimed_ = [c for c in cases if c.claimed_name is not None]
+    subject = r.render(Reply(DIGEST_SUBJECT, {"date": day.isoformat(),
+                                              "count": len(cases)}), locale)
+    if not cases:
+        return subject, r.render(Reply(DIGEST_NONE), locale) + "\n"
+    parts = []
+    for title, group in ((DIGEST_UNCLAIMED, unclaimed), (DIGEST_CLAIMED, claimed_)):
+        if not group:
+            continue
+        lines = [r.render(Reply(title, {"count": len(group)}), locale)]
+        lines += [_digest_line(r, c, now, locale) for c in group]
+        parts.append("\n".join(lines))
+    return subject, "\n\n".join(parts) + "\n"
+
+
+def _digest_line(r: Renderer, case: OpenCase, now: datetime, locale: str) -> str:
+    marks = []
+    if case.urgent:
+        marks.append(r.render(Reply(DIGEST_URGENT), locale))
+    if case.level and case.claimed_name is None:
+        marks.append(r.render(Reply(DIGEST_ESCALATED), locale))
+    kind = r.render(Reply(CALLBACK if case.kind == "callback" else REPORT), locale)
+    fields = [case.ref, _age(now - case.created_at), *marks, kind,
+              language_name(case.locale, locale)]
+    if case.industry:
+        fields.append(r.render(Reply(flow.label_of(flow.INDUSTRIES, case.industry)), locale))
+    if case.issues:
+        fields.append(r.render(Reply("{x}", {"x": Joined(tuple(
+            Msg(flow.label_of(flow.ISSUE_TYPES, i)) for i in case.issues), "; ")}), locale))
+    if case.claimed_name:
+        fields.append(r.render(Reply(DIGEST_WITH, {"name": case.claimed_name}), locale))
+    return "  ".join(fields)
+
+
+def _age(delta: timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h"
+    return f"{hours}h {minutes:02d}m"

@@ -1,0 +1,5 @@
+"""Run the hotline command line: ``python -m hotline.cli``."""
+
+from hotline.cli import main
+
+main()

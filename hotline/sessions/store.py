@@ -1,0 +1,198 @@
+"""Redis: sessions, language choices, duplicate detection and the per-sender lock.
+
+Keys carry the HMAC of the sender, never the number; values are encrypted, because a
+session holds the worker's unfinished report.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import redis
+
+from hotline.crypto import Crypto
+from hotline.dialogue.session import Session
+from hotline.sessions.wire import KeptConnection
+
+#: How long a processed MessageSid is remembered with the reply we gave (Twilio retries
+#: within seconds; a day covers reconciliation runs too).
+DEDUPE_SECONDS = 24 * 3600
+#: How long one sender's lock lives if its holder dies.
+LOCK_SECONDS = 10
+#: How long a second message from the same sender waits for the first to finish
+#: (kept under Twilio's patience; after it the message goes to the spool).
+LOCK_WAIT_SECONDS = 1.5
+
+
+class Busy(RuntimeError):
+    """Another message from the same sender is still being handled."""
+
+
+#: Window of the per-sender message counter used to throttle replies.
+RATE_WINDOW_SECONDS = 60
+#: A sender with nothing kept (frozen: shared by every load).
+_FRESH = Session()
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What one load brings back: the session and, for a duplicate, the earlier reply.
+
+    ``recent`` counts this sender's messages in the last minute (throttling).
+    """
+
+    session: Session
+    earlier_reply: bytes | None
+    recent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message being handled: what ``begin`` loaded, the sender's keys (one HMAC a
+    message) and the token of the lock ``save`` or ``unlock`` gives back."""
+
+    loaded: Loaded
+    keys: tuple[str, str, str, str, str]
+    sid: str
+    token: str
+
+
+class SessionStore:
+    """Load and save conversations of senders, one sender at a time."""
+
+    def __init__(self, conn: redis.Redis, crypto: Crypto, *, prefix: str = "hl:",
+                 idle_seconds: int = 7200, report_keep_seconds: int = 72 * 3600,
+                 language_keep_seconds: int = 365 * 86400) -> None:
+        self.conn = conn
+        self.crypto = crypto
+        self.prefix = prefix
+        self.idle_seconds = idle_seconds
+        self.report_keep_seconds = report_keep_seconds
+        self.language_keep_seconds = language_keep_seconds
+        # sent as EVALSHA (the script text travels once per connection pool)
+        self._begin_script = conn.register_script(_BEGIN)
+        self._save_script = conn.register_script(_SAVE)
+        self._unlock_script = conn.register_script(_UNLOCK)
+        # begin and save: every message, so lean
+        self._kept = KeptConnection(conn, (self._begin_script, self._save_script))
+
+    def preload(self) -> None:
+        """Load the scripts into Redis now, so no message pays for it (at start-up)."""
+        for script in (_BEGIN, _SAVE, _UNLOCK):
+            self.conn.script_load(script)
+
+    # -- keys -------------------------------------------------------------------------
+
+    def _keys(self, sender: str) -> tuple[str, str, str, str, str]:
+        """Return the sender's state, language, lock and rate keys, and the start of the
+        keys of its replies (the pseudonym is in each, so erasure can find every one)."""
+        who = self.crypto.sender_id(sender)
+        p = self.prefix
+        return f"{p}s:{who}", f"{p}l:{who}", f"{p}k:{who}", f"{p}r:{who}", f"{p}m:{who}:"
+
+    # -- lock -------------------------------------------------------------------------
+
+    def unlock(self, turn: Turn) -> None:
+        """Release the lock only if we still hold it."""
+        self._unlock_script(keys=[turn.keys[2]], args=[turn.token])
+
+    # -- load / save ------------------------------------------------------------------
+
+    def load(self, sender: str, sid: str) -> Loaded:
+        """Return the session and any reply already given to this MessageSid (no lock)."""
+        state_key, language_key, _, _, replies = self._keys(sender)
+        values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
+        return self._loaded(state_key, replies + sid, *values)
+
+    def begin(self, sender: str, sid: str, minute: int = 0,
+              wait: float = LOCK_WAIT_SECONDS) -> Turn:
+        """Lock the sender, load the session, check the MessageSid and count the message
+        in the current ``minute`` (epoch minutes), all in one round trip; wait briefly
+        while another message holds the lock."""
+        keys = self._keys(sender)
+        state_key, language_key, lock_key, rate_key, replies = keys
+        script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}"]
+        token = secrets.token_hex(16)
+        deadline = time.monotonic() + wait
+        while True:
+            result: list[Any] = self._kept.run(self._begin_script, script_keys,
+                                               [token, LOCK_SECONDS, RATE_WINDOW_SECONDS])
+            if result[0] == 1:
+                loaded = self._loaded(state_key, replies + sid, result[1], result[2],
+                                      result[3], int(result[4]))
+                return Turn(loaded, keys, sid, token)
+            if time.monotonic() >= deadline:
+                raise Busy("sender is busy")
+            time.sleep(0.02)
+
+    def _loaded(self, state_key: str, reply_key: str, raw_state: bytes | None,
+                raw_language: bytes | None, earlier: bytes | None, recent: int = 0) -> Loaded:
+        if earlier:
+            earlier = self._open(earlier, reply_key)
+        session = _FRESH
+        if raw_state:
+            opened = self._open(raw_state, state_key)
+            if opened:
+                session = Session.from_json(opened)
+        if session.locale is None and raw_language:
+            session = replace(session, locale=raw_language.decode())
+        return Loaded(session, earlier or None, recent)
+
+    def save(self, turn: Turn, session: Session, reply: bytes) -> None:
+        """Store the session, the language and the reply to the turn's MessageSid, and
+        unlock, at once (one script: atomic). Its reply is not waited for: Redis runs it
+        before anything sent after it, and the next message reads it (``KeptConnection``).
+        """
+        state_key, language_key, lock_key, _, replies = turn.keys
+        keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
+        reply_key = replies + turn.sid
+        self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key], [
+            self._seal(session.to_json().encode(), state_key), keep, session.locale or "",
+            self.language_keep_seconds, self._seal(reply, reply_key), DEDUPE_SECONDS,
+            turn.token])
+
+    def close(self) -> None:
+        """Read the last save's reply and let the kept connection go (shutdown, tests)."""
+        self._kept.close()
+
+    def forget(self, sender: str) -> None:
+        """Delete everything kept about a sender (erasure): session, language, replies."""
+        *keys, replies = self._keys(sender)
+        keys += self.conn.scan_iter(match=f"{replies}*", count=1000)
+        keys += self.conn.scan_iter(match=f"{keys[3]}:*", count=1000)
+        self.conn.delete(*keys)
+
+    def _seal(self, data: bytes, key: str) -> bytes:
+        # bound to its key: a value copied under another sender's key does not open
+        return self.crypto.seal(data, key.encode())
+
+    def _open(self, data: bytes, key: str) -> bytes | None:
+        try:
+            return self.crypto.unseal(data, key.encode())
+        except ValueError:
+            return None
+
+
+_BEGIN = """
+if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
+local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4])
+local n = redis.call('incr', KEYS[5])
+if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
+return {1, v[1], v[2], v[3], n}
+"""
+
+_SAVE = """
+redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if ARGV[3] ~= '' then redis.call('set', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+redis.call('set', KEYS[3], ARGV[5], 'EX', ARGV[6])
+if redis.call('get', KEYS[4]) == ARGV[7] then redis.call('del', KEYS[4]) end
+return 1
+"""
+
+_UNLOCK = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""

@@ -1,0 +1,91 @@
+"""SQL: inbound messages kept while Redis is unreachable, replayed once it is back.
+
+The webhook must answer Twilio quickly even when Redis is down; it writes the message
+here (encrypted) and says so to the worker. ``drain`` later runs each one through the
+normal path exactly once, in arrival order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Integer, LargeBinary, String, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from hotline.dialogue.inbound import Channel, Inbound, Media
+from hotline.store.cases import CaseStore
+from hotline.store.db import Base
+
+
+class SpooledRow(Base):
+    __tablename__ = "inbound_spool"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid: Mapped[str] = mapped_column(String(64), unique=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    replies_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Spool:
+    """Keep and hand back inbound messages that could not be handled in time."""
+
+    def __init__(self, cases: CaseStore) -> None:
+        self.engine = cases.engine
+        self.crypto = cases.crypto
+
+    def put(self, inbound: Inbound, now: datetime | None = None) -> bool:
+        """Keep a message; return False if it was kept already (a Twilio retry)."""
+        payload = json.dumps(asdict(inbound), ensure_ascii=False)
+        row = SpooledRow(sid=inbound.sid, received_at=now or datetime.now(UTC),
+                         payload_enc=self.crypto.encrypt(payload), state="waiting")
+        try:
+            with Session(self.engine) as db, db.begin():
+                db.add(row)
+        except IntegrityError:
+            return False
+        return True
+
+    def waiting(self, limit: int = 500) -> list[tuple[int, datetime, Inbound]]:
+        """Return kept messages not yet handled, oldest first."""
+        with Session(self.engine) as db:
+            rows = db.scalars(select(SpooledRow).where(SpooledRow.state == "waiting")
+                              .order_by(SpooledRow.id).limit(limit)).all()
+            return [(r.id, r.received_at, self._inbound(r.payload_enc)) for r in rows]
+
+    def handled(self, row_id: int, bodies: tuple[str, ...]) -> None:
+        """Mark a kept message handled and keep the replies until they are sent."""
+        with Session(self.engine) as db, db.begin():
+            db.execute(update(SpooledRow).where(SpooledRow.id == row_id).values(
+                state="handled", replies_enc=self.crypto.encrypt(json.dumps(bodies))))
+
+    def unsent(self, limit: int = 500) -> list[tuple[int, Inbound, tuple[str, ...]]]:
+        """Return handled messages whose replies still have to go out, oldest first."""
+        with Session(self.engine) as db:
+            rows = db.scalars(select(SpooledRow).where(SpooledRow.state == "handled")
+                              .order_by(SpooledRow.id).limit(limit)).all()
+            return [(r.id, self._inbound(r.payload_enc),
+                     tuple(json.loads(self.crypto.decrypt(r.replies_enc) or "[]")))
+                    for r in rows]
+
+    def sent(self, row_id: int) -> None:
+        """Mark the replies of a kept message as delivered; drop its contents."""
+        with Session(self.engine) as db, db.begin():
+            db.execute(update(SpooledRow).where(SpooledRow.id == row_id).values(
+                state="sent", replies_enc=None, payload_enc=b""))
+
+    def count(self, state: str = "waiting") -> int:
+        """Return how many kept messages are in a state."""
+        with Session(self.engine) as db:
+            return len(db.scalars(select(SpooledRow.id).where(SpooledRow.state == state))
+                       .all())
+
+    def _inbound(self, token: bytes) -> Inbound:
+        data = json.loads(self.crypto.decrypt(token) or "{}")
+        return Inbound(sid=data["sid"], channel=Channel(data["channel"]), sender=data["sender"],
+                       text=data["text"], media=tuple(Media(**m) for m in data["media"]),
+                       to=data.get("to", ""))

@@ -1,0 +1,105 @@
+"""Sessions in a real Redis: pseudonymous keys, sealed values, expiry, one sender at a time."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from hotline.crypto import Crypto
+from hotline.dialogue.session import Draft, Session
+from hotline.dialogue.steps import StepId
+from hotline.sessions.store import Busy, SessionStore
+
+NUMBER = "+12135550100"
+
+
+@pytest.fixture
+def store(redis_conn, namespace) -> SessionStore:  # type: ignore[no-untyped-def]
+    return SessionStore(redis_conn, Crypto("k"), prefix=f"{namespace}:", idle_seconds=7200,
+                        report_keep_seconds=3 * 86400, language_keep_seconds=365 * 86400)
+
+
+def _put(store: SessionStore, number: str, sid: str, session: Session, reply: bytes) -> None:
+    """Handle one message as the service does: begin (lock and load), then save."""
+    store.save(store.begin(number, sid), session, reply)
+
+
+def test_a_saved_session_loads_back(store: SessionStore) -> None:
+    session = Session(locale="ko", step=StepId.EMPLOYER, draft=Draft(industry="garment"),
+                      updated=123)
+    _put(store, NUMBER, "SM1", session, b'["reply"]')
+    loaded = store.load(NUMBER, "SM2")
+    assert loaded.session == session and loaded.earlier_reply is None
+
+
+def test_keys_and_values_never_contain_the_number_or_the_words(store: SessionStore, redis_conn,  # type: ignore[no-untyped-def]
+                                                              namespace: str) -> None:
+    session = Session(locale="es", step=StepId.DETAILS,
+                      draft=Draft(employer="Taqueria Sol", details=("no me pagan",)))
+    _put(store, NUMBER, "SM1", session, b"Negocio: Taqueria Sol")
+    keys = list(redis_conn.scan_iter(match=f"{namespace}:*"))
+    assert keys
+    for key in keys:
+        value = redis_conn.get(key) or b""
+        for secret in (b"2135550100", b"Taqueria", b"no me pagan"):
+            assert secret not in key and secret not in value
+
+
+def test_a_message_sid_seen_before_returns_the_earlier_reply(store: SessionStore) -> None:
+    _put(store, NUMBER, "SM1", Session(locale="en"), b'["first answer"]')
+    assert store.load(NUMBER, "SM1").earlier_reply == b'["first answer"]'
+
+
+def test_an_unfinished_report_outlives_an_idle_session_but_expires(store: SessionStore,  # type: ignore[no-untyped-def]
+                                                                  redis_conn, namespace) -> None:
+    _put(store, NUMBER, "SM1", Session(locale="en", step=StepId.MENU), b"[]")
+    state_key, language_key, *_ = store._keys(NUMBER)
+    assert 0 < redis_conn.ttl(state_key) <= 7200
+    assert redis_conn.ttl(language_key) > 300 * 86400
+    _put(store, NUMBER, "SM2", Session(locale="en", draft=Draft(industry="market")), b"[]")
+    assert 7200 < redis_conn.ttl(state_key) <= 3 * 86400
+
+
+def test_the_language_is_remembered_after_the_session_expires(store: SessionStore,  # type: ignore[no-untyped-def]
+                                                             redis_conn) -> None:
+    _put(store, NUMBER, "SM1", Session(locale="ko", step=StepId.RIGHTS), b"[]")
+    redis_conn.delete(store._keys(NUMBER)[0])
+    assert store.load(NUMBER, "SM2").session == Session(locale="ko")
+
+
+def test_a_second_message_waits_for_the_first_then_gives_up(store: SessionStore) -> None:
+    first = store.begin(NUMBER, "SM1")
+    with pytest.raises(Busy):
+        store.begin(NUMBER, "SM2", wait=0.1)
+    released = threading.Timer(0.1, store.unlock, (first,))
+    released.start()
+    second = store.begin(NUMBER, "SM2", wait=3)
+    released.join()
+    store.unlock(second)
+
+
+def test_saving_releases_the_lock_and_counts_messages_of_the_minute(store: SessionStore) -> None:
+    first = store.begin(NUMBER, "SM1", minute=7)
+    assert first.loaded.recent == 1
+    store.save(first, Session(locale="en"), b"[]")
+    second = store.begin(NUMBER, "SM2", minute=7, wait=0)  # not busy: save unlocked
+    assert second.loaded.recent == 2 and second.loaded.session == Session(locale="en")
+    store.unlock(second)
+    assert store.begin(NUMBER, "SM3", minute=8, wait=0).loaded.recent == 1
+
+
+def test_a_garbled_value_starts_a_fresh_conversation(store: SessionStore, redis_conn) -> None:  # type: ignore[no-untyped-def]
+    redis_conn.set(store._keys(NUMBER)[0], b"not a sealed value")
+    assert store.load(NUMBER, "SM9").session == Session()
+
+
+def test_forget_removes_everything_about_a_sender(store: SessionStore, redis_conn,  # type: ignore[no-untyped-def]
+                                                  namespace: str) -> None:
+    _put(store, NUMBER, "SM1", Session(locale="ko", draft=Draft(name="민수")), b"[]")
+    _put(store, NUMBER, "SM2", Session(locale="ko"), b"[]")
+    _put(store, "+13235550000", "SM3", Session(locale="es"), b"[]")
+    store.forget(NUMBER)
+    assert all(not redis_conn.exists(k) for k in store._keys(NUMBER))
+    assert store.load(NUMBER, "SM1").earlier_reply is None
+    assert store.load("+13235550000", "SM3").earlier_reply == b"[]"
