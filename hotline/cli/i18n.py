@@ -1,0 +1,127 @@
+"""``hotline i18n …``: extract, update, compile, add and check the catalogs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from hotline import config
+from hotline.words.catalogs import compile_catalog
+
+if TYPE_CHECKING:
+    pass
+
+#: Keywords pybabel extracts besides its defaults (``_``, ``N_``, ``pgettext``…).
+EXTRACT_KEYWORDS = ("NP_:1c,2",)
+
+
+# -- words ----------------------------------------------------------------------------
+
+
+@click.group()
+def i18n() -> None:
+    """Extract, update and compile the translation catalogs (pybabel conventions)."""
+
+
+def _locales() -> Path:
+    return config.load().locales_path
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@i18n.command()
+def extract() -> None:
+    """Collect every marked string from the code into locales/messages.pot."""
+    root = config.PACKAGE_ROOT
+    keywords = [arg for k in EXTRACT_KEYWORDS for arg in ("-k", k)]
+    here = Path.cwd()
+    os.chdir(root)  # so the .pot names files relative to the checkout
+    try:
+        _pybabel("extract", "-F", "babel.cfg", *keywords,
+                 "--add-comments", "TRANSLATORS:,BUDGET:", "--project", "hotline",
+                 "--copyright-holder", "hotline contributors",
+                 "-o", str(_locales() / "messages.pot"), "hotline")
+    finally:
+        os.chdir(here)
+
+
+@i18n.command()
+def update() -> None:
+    """Merge new strings from messages.pot into every language's .po file."""
+    _pybabel("update", "-i", str(_locales() / "messages.pot"), "-d", str(_locales()),
+             "-D", "messages", "--previous")
+
+
+@i18n.command("compile")
+def compile_() -> None:
+    """Compile every .po file to the .mo file the running bot reads."""
+    for po in sorted(_locales().glob("*/LC_MESSAGES/messages.po")):
+        compile_catalog(po)
+        click.echo(f"compiled {po.parent.parent.name}")
+
+
+@i18n.command()
+@click.argument("lang")
+def add(lang: str) -> None:
+    """Start a new language from the template (then translate, check, enable it)."""
+    from hotline.words.catalogs import start_catalog
+
+    if not lang.replace("_", "").isalnum():
+        raise click.ClickException(f"{lang!r} is not a language code (e.g. tl, th, zap)")
+    try:
+        path = start_catalog(_locales(), lang)
+    except FileExistsError:
+        raise click.ClickException(f"{lang} already exists") from None
+    click.echo(f"created {path}\n"
+               f"next: translate it (Poedit, Weblate or a text editor), then\n"
+               f"  hotline i18n check --lang {lang}\n"
+               f"  hotline i18n compile\n"
+               f"and add {lang} to ENABLED_LANGUAGES (e.g. en,es,ko,{lang}).")
+
+
+@i18n.command()
+@click.option("--lang", "langs", multiple=True,
+              help="Check this language (repeat for more); default: ENABLED_LANGUAGES.")
+@click.option("--brief", is_flag=True, help="Only totals and problems, not every message.")
+def check(langs: tuple[str, ...], brief: bool) -> None:
+    """Find broken, missing or costly messages; exit 1 if there are any."""
+    from hotline.words.check import check as run_check
+    from hotline.words.check import display_path
+
+    settings = config.load()
+    languages = langs or settings.languages
+    result = run_check(settings.locales_path, languages, menu_languages=settings.languages,
+                       fold_accents=settings.sms_fold_accents,
+                       center_phone=settings.center_phone)
+    for report in result.reports:
+        where = display_path(report.path)
+        if report.locale == "en":
+            head = f"{report.messages} messages (English is the source language)"
+        else:
+            head = (f"{report.messages} messages, {report.translated} translated "
+                    f"({report.percent}%), {report.fuzzy} fuzzy")
+        costly = sum(1 for c in report.costs if c.segments > 1)
+        click.secho(f"{report.locale}: {head}; {len(report.costs)} replies measured, "
+                    f"{costly} cost more than 1 SMS  [{where}]", bold=True)
+        for cost in report.costs if not brief else ():
+            mark = "!" if cost.over_budget else " "
+            budget = "no limit" if cost.budget is None else f"budget {cost.budget}"
+            click.echo(f" {mark} {cost.encoding:<5} {cost.segments} SMS  {cost.units:>4} ch  "
+                       f"line {cost.line:<5} {cost.name}  ({budget})")
+            if cost.swaps:
+                pairs = ", ".join(f"{c!r} (write {a!r})" for c, a in cost.swaps)
+                click.secho(f"     UCS-2 only because of {pairs}: would be GSM-7, "
+                            f"{cost.swapped_segments} SMS", fg="yellow")
+    if result.problems:
+        click.echo()
+        for problem in result.problems:
+            click.echo(str(problem))
+        raise click.ClickException(f"{len(result.problems)} problem(s); see the lines above")
+    click.secho("check passed", fg="green")
