@@ -10,6 +10,7 @@ from flask import Flask
 from hotline import config, logs
 from hotline.service import Service
 from hotline.web import twilio as web
+from hotline.web.limits import BodyLimit
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logs.configure(settings.log_level)
     app = Flask(__name__, static_folder=None)  # the simulator serves its own, when on
     app.config["MAX_CONTENT_LENGTH"] = web.MAX_CONTENT_LENGTH
+    app.wsgi_app = BodyLimit(app.wsgi_app, web.MAX_CONTENT_LENGTH)  # type: ignore[method-assign]
     app.extensions["hotline"] = Service.from_settings(settings)
     app.register_blueprint(web.bp)
     if settings.simulator_enabled:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -32,6 +32,9 @@ CLAIM_STORY_CHARS = 500
 AREA_CHARS = 40
 
 _DIGITS = re.compile(r"\d")
+#: Unicode controls that reorder the text around them (embeddings, overrides, isolates,
+#: direction marks): an unclosed U+202E in a name shows the number after it reversed.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # TRANSLATORS: organizer alert, first line. {ref} is the case number, e.g. 4821.
 HEADLINE = N_("Hotline case {ref}")
@@ -153,8 +156,22 @@ class Facts:
            reasons: Sequence[str] = ()) -> Facts:
         """Take from a decrypted case only what an alert may carry."""
         return cls(ref=case.ref, kind=case.kind, locale=case.locale, industry=case.industry,
-                   issues=case.issues, area=area_of(case.location), urgent=urgent,
+                   issues=case.issues, area=area_of(plain(case.location)), urgent=urgent,
                    reasons=tuple(reasons))
+
+
+def plain(text: str | None) -> str | None:
+    """Drop the bidirectional controls from a worker's words (they never carry meaning
+    an organizer needs, and could make the text around them read backwards)."""
+    return _BIDI.sub("", text) if text else text
+
+
+def _as_typed(case: CaseView) -> CaseView:
+    """Return the case with every field the worker typed made ``plain``."""
+    return replace(case, name=plain(case.name), employer=plain(case.employer),
+                   location=plain(case.location), details=plain(case.details),
+                   contact=plain(case.contact),
+                   media=tuple((plain(u) or "", plain(t) or "") for u, t in case.media))
 
 
 def locale_for(r: Renderer, locale: str) -> str:
@@ -257,6 +274,7 @@ def taken(r: Renderer, ref: str, name: str | None, locale: str) -> str:
 
 def claimed(r: Renderer, case: CaseView, locale: str, *, has_email: bool) -> str:
     """Answer an organizer's OK: the case, how to reach the worker, the report."""
+    case = _as_typed(case)
     lines = [r.render(Reply(CLAIMED, {"ref": case.ref}), locale)]
     lines.append(r.render(Reply(WHO, {"kind": Msg(CALLBACK if case.kind == "callback"
                                                   else REPORT),
@@ -274,6 +292,7 @@ def claimed(r: Renderer, case: CaseView, locale: str, *, has_email: bool) -> str
 
 def report_email(r: Renderer, case: CaseView, locale: str) -> tuple[str, str]:
     """Return (subject, body) of the full report for the organizer who took the case."""
+    case = _as_typed(case)
     subject = r.render(Reply(REPORT_SUBJECT, {"ref": case.ref}), locale)
     body = [claimed(r, case, locale, has_email=False)]
     if case.consent and case.details and len(case.details) > CLAIM_STORY_CHARS:
