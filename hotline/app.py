@@ -20,7 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)  # the simulator serves its own, when on
     app.config["MAX_CONTENT_LENGTH"] = web.MAX_CONTENT_LENGTH
     app.wsgi_app = BodyLimit(app.wsgi_app, web.MAX_CONTENT_LENGTH)  # type: ignore[method-assign]
-    app.extensions["hotline"] = Service.from_settings(settings)
+    app.extensions["hotline"] = Service.from_settings(settings, request_path=True)
     app.register_blueprint(web.bp)
     if settings.simulator_enabled:
         from hotline.web import simulator

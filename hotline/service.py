@@ -85,12 +85,17 @@ class Service:
         self.languages = self._offered()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Service:
-        """Connect to Redis and SQL as the settings say (embedded by default)."""
+    def from_settings(cls, settings: Settings, *, request_path: bool = False) -> Service:
+        """Connect to Redis and SQL as the settings say (embedded by default).
+
+        On the ``request_path`` (the web app) every SQL statement has a deadline,
+        DATABASE_TIMEOUT_SECONDS, so a hanging database cannot hold a webhook answer.
+        """
         conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                      socket_timeout=settings.redis_timeout)
         crypto = Crypto(settings.secret_key, settings.encryption_keys)
-        cases = CaseStore(make_engine(settings.sqlalchemy_url), crypto)
+        deadline = settings.database_timeout if request_path else None
+        cases = CaseStore(make_engine(settings.sqlalchemy_url, deadline), crypto)
         cases.create_tables()
         service = cls(settings, conn, cases, Catalogs(settings.locales_path, settings.languages))
         with contextlib.suppress(redis.RedisError):  # Redis down at start: load on first use

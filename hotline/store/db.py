@@ -26,12 +26,16 @@ def rows_changed(result: Result[Any]) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets foreign keys and a busy timeout like PostgreSQL."""
+def make_engine(url: str, deadline: float | None = None) -> Engine:
+    """Create the engine; SQLite gets foreign keys and a busy timeout like PostgreSQL.
+
+    With a ``deadline`` (seconds; the request path) every statement and connection
+    attempt gives up after it (``store.deadline``).
+    """
     if url.startswith("sqlite"):
         from sqlalchemy import event
 
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": deadline or 5})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
@@ -41,5 +45,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                         connect_args={"connect_timeout": 3})
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                           connect_args={"connect_timeout": 3})
+    if deadline:
+        from hotline.store import deadline as deadlines
+
+        deadlines.install(engine, deadline)
+    return engine
