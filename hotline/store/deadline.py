@@ -78,7 +78,7 @@ def _deadline_connection(psycopg: Any, deadline: float, breaker: Breaker) -> Any
     """Return a psycopg Connection class whose every wait ends after ``deadline``."""
     from psycopg import errors
 
-    class DeadlineConnection(psycopg.Connection):  # type: ignore[misc, name-defined]
+    class DeadlineConnection(psycopg.Connection):
         def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
             try:
                 return super().wait(gen, interval=interval,
