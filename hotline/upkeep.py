@@ -1,14 +1,15 @@
-"""The minute-by-minute upkeep the worker runs, so nothing falls through a crack.
+"""The upkeep ``hotline worker`` runs on its own clock, so nothing falls through a crack.
 
-Each tick: re-queue alerts whose case was committed while Redis was down (the outbox),
-replay inbound messages kept in the spool and text their replies, reconcile with
-Twilio's list of inbound messages (any MessageSid we never saw is handled now), and,
-once a day, strip personal data from cases past RETENTION_DAYS.
+Often (every FREQUENT): re-queue alerts whose case was committed while Redis was down or
+lost their job (the outbox), replay inbound messages kept in the spool and text their
+replies. Every minute: reconcile with Twilio's list of inbound messages (any MessageSid
+we never saw is handled now), make sure the next digest is scheduled, and, once a day,
+strip personal data from cases past RETENTION_DAYS. ``run_due`` runs what is due (one
+worker at a time); ``tick`` runs everything (``hotline upkeep``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,21 +17,25 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
-from rq import Queue
 from rq.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.dialogue.inbound import Channel, Inbound
+from hotline.health import Marks
 from hotline.outbound import TransportError
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
 from hotline.service import Service
 
 log = logging.getLogger(__name__)
 
-#: The RQ job of one tick (it schedules the next).
+#: The RQ job of one round of upkeep, for running it by hand through the queue.
 TICK_JOB = "workers.upkeep.tick"
-#: Time between ticks.
+#: Time between runs of the frequent chores, and of the rest.
+FREQUENT = timedelta(seconds=10)
 INTERVAL = timedelta(minutes=1)
+#: The chores run every FREQUENT; the others run every INTERVAL.
+FREQUENT_CHORES = frozenset({"outbox", "spool"})
+EVERY_CHORE = frozenset({"outbox", "spool", "reconcile", "retention", "digest"})
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
@@ -58,17 +63,50 @@ class Upkeep:
         self.twilio = twilio
         self.prefix = service.settings.redis_prefix
 
-    def tick(self, now: datetime | None = None) -> Report:
-        """Do every chore once; a chore that fails is logged and the others still run."""
+    def tick(self, now: datetime | None = None,
+             chores: frozenset[str] = EVERY_CHORE) -> Report:
+        """Do the chores once; a chore that fails is logged and the others still run."""
         now = now or datetime.now(UTC)
+
+        def run(name: str, chore: Callable[[], int]) -> int:
+            return self._guarded(name, chore) if name in chores else 0
+
         report = Report(
-            requeued=self._guarded("outbox", lambda: self.requeue_alerts(now)),
-            replayed=self._guarded("spool", lambda: self.service.drain_spool(self.deliver)),
-            reconciled=self._guarded("reconcile", lambda: self.reconcile(now)),
-            expired=self._guarded("retention", lambda: self.retention(now)),
+            requeued=run("outbox", lambda: self.requeue_alerts(now)),
+            replayed=run("spool", lambda: self.service.drain_spool(self.deliver)),
+            reconciled=run("reconcile", lambda: self.reconcile(now)),
+            expired=run("retention", lambda: self.retention(now)),
         )
-        log.info("upkeep: %s", report)
+        run("digest", self.schedule_digest)
+        if chores != FREQUENT_CHORES or report != Report():
+            log.info("upkeep: %s", report)
         return report
+
+    def run_due(self, now: datetime | None = None) -> Report | None:
+        """Run the chores whose time has come, unless another worker just did.
+
+        Each interval is a Redis key that lives as long as the interval: whoever sets it
+        runs the chores. If Redis loses its data, the keys go too, and the chores run at
+        once: nothing here depends on a job or a schedule kept in Redis.
+        """
+        conn, p = self.service.conn, self.prefix
+        chores: set[str] = set()
+        if conn.set(f"{p}upkeep:due:often", "1", nx=True,
+                    ex=int(FREQUENT.total_seconds())):
+            chores |= FREQUENT_CHORES
+        if conn.set(f"{p}upkeep:due:minute", "1", nx=True,
+                    ex=int(INTERVAL.total_seconds())):
+            chores |= EVERY_CHORE
+        if not chores:
+            return None
+        report = self.tick(now, frozenset(chores))
+        Marks(conn, p).ran("upkeep")
+        return report
+
+    def schedule_digest(self) -> int:
+        """Make sure the next digest is scheduled (its job is lost if Redis loses its data)."""
+        self.service.dispatcher.schedule_digest()
+        return 1
 
     def requeue_alerts(self, now: datetime) -> int:
         """Queue the alert of every case whose job never ran and is not waiting in Redis
@@ -126,14 +164,3 @@ class Upkeep:
         except (redis.RedisError, SQLAlchemyError, TransportError) as exc:
             log.error("upkeep %s failed: %s", name, type(exc).__name__)
             return 0
-
-
-def schedule_next(queue: Queue, now: datetime | None = None) -> datetime:
-    """Make sure the next tick is scheduled (one job per minute, whoever asks)."""
-    now = now or datetime.now(UTC)
-    at = (now + INTERVAL).replace(second=0, microsecond=0)
-    job_id = f"{queue.name}-upkeep-{at:%Y%m%d%H%M}"
-    with contextlib.suppress(redis.RedisError):
-        if not Job.exists(job_id, connection=queue.connection):
-            queue.enqueue_at(at, TICK_JOB, job_id=job_id, failure_ttl=86400)
-    return at

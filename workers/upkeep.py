@@ -1,22 +1,19 @@
-"""The upkeep job: runs every minute under `hotline worker` (see hotline.upkeep)."""
+"""One round of upkeep as a job (by hand: ``hotline worker`` runs it on its own clock)."""
 
 from __future__ import annotations
-
-from rq import Queue
 
 from hotline import config
 from hotline.outbound.twilio_sms import TwilioSender
 from hotline.service import Service
-from hotline.upkeep import Upkeep, schedule_next
+from hotline.upkeep import Upkeep
 
 
 def tick() -> dict[str, int]:
-    """Do one round of upkeep, then schedule the next one."""
+    """Do one round of upkeep."""
     settings = config.load()
     service = Service.from_settings(settings)
     twilio = TwilioSender(settings)
     try:
-        schedule_next(Queue(settings.alerts_queue, connection=service.conn))
         report = Upkeep(service, twilio).tick()
         return dict(report.__dict__)
     finally:

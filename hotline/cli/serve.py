@@ -16,6 +16,7 @@ from hotline.words.segments import measure
 
 if TYPE_CHECKING:
     from hotline.service import Service
+    from hotline.upkeep import Upkeep
 
 #: Keywords pybabel extracts besides its defaults (``_``, ``N_``, ``pgettext``…).
 EXTRACT_KEYWORDS = ("NP_:1c,2",)
@@ -108,33 +109,47 @@ def run(port: int, host: str) -> None:
 @click.option("--fork", is_flag=True,
               help="Run each job in a forked work-horse (isolation, ~6x slower).")
 def worker(burst: bool, fork: bool) -> None:
-    """Run the RQ worker (with its scheduler) on the hotline's Redis."""
+    """Run the alert jobs, the scheduler and the upkeep on the hotline's Redis."""
     import logging
 
-    from rq import Queue, SimpleWorker, Worker
+    from rq import Queue
 
+    from hotline import logs
     from hotline.sessions import connection as redis_factory
+    from hotline.worker_loop import ForkingHotlineWorker, HotlineWorker
 
     settings = config.load()
-    from hotline import logs
-
     logs.configure(settings.log_level)
     conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                  socket_timeout=30)
     queue = Queue(settings.alerts_queue, connection=conn)
     from hotline.alerts.dispatch import Dispatcher
-    from hotline.upkeep import schedule_next
 
     with Dispatcher.opened(settings) as dispatcher:
         dispatcher.cases.create_tables()
         digest_at = dispatcher.schedule_digest()
-    schedule_next(queue)
     logging.getLogger(__name__).info("next digest at %s", digest_at.isoformat())
-    worker_class: type[Worker] | type[SimpleWorker] = Worker
+    worker_class: type[HotlineWorker] | type[ForkingHotlineWorker] = ForkingHotlineWorker
     if not fork:
         from hotline.alerts.dispatch import keep_open
 
         keep_open()  # jobs run in this process and share one set of connections
-        worker_class = SimpleWorker
-    worker_class([queue], connection=conn).work(with_scheduler=True, burst=burst,
-                                                logging_level=settings.log_level)
+        worker_class = HotlineWorker
+    the_worker = worker_class([queue], connection=conn)
+    upkeep = None if burst else _upkeep(settings)
+    the_worker.start_clock(settings, upkeep.run_due if upkeep else None)
+    try:
+        the_worker.work(burst=burst, logging_level=settings.log_level)
+    finally:
+        if upkeep is not None:
+            upkeep.twilio.close()
+            upkeep.service.close()
+
+
+def _upkeep(settings: config.Settings) -> Upkeep:
+    """Build the upkeep the worker's loop runs (one set of connections for its life)."""
+    from hotline.outbound.twilio_sms import TwilioSender
+    from hotline.service import Service
+    from hotline.upkeep import Upkeep
+
+    return Upkeep(Service.from_settings(settings), TwilioSender(settings))

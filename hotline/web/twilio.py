@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from twilio.request_validator import RequestValidator
 
+from hotline import health
 from hotline.dialogue.inbound import BadInbound, from_twilio_form
 from hotline.service import Service
-from hotline.sessions import connection as redis_factory
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +99,9 @@ def status() -> tuple[str, int]:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Report whether Redis and the database answer."""
+    """Say whether alerts can flow (503 when they cannot), and why, in words."""
     service = get_service()
-    status = {
-        "redis": "ok" if redis_factory.ping(service.conn) else "down",
-        "database": "ok" if service.cases.ping() else "down",
-    }
-    healthy = all(v == "ok" for v in status.values())
-    return jsonify(status=("ok" if healthy else "degraded"), **status), 200 if healthy else 503
+    settings = service.settings
+    report = health.check(service.conn, service.cases.engine, prefix=settings.redis_prefix,
+                          queue_name=settings.alerts_queue, digest_to=settings.digest_to)
+    return jsonify(report.as_json()), report.http_status
