@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from hotline.sessions import connection as redis_factory
 
-#: A worker whose pulse is older than this is taken for dead.
-WORKER_STALE = 60
+#: Seconds between a worker's pulses, and how long one pulse keeps it alive: a worker
+#: not heard from for PULSE_TTL is taken for dead (its started jobs are queued again).
+PULSE_SECONDS = 5
+PULSE_TTL = 20
 #: Scheduled jobs (retries, escalations, the digest) move at least this often.
 SCHEDULER_STALE = 60
 #: The upkeep (outbox, spool, sweeper) runs at least this often.
@@ -134,7 +136,7 @@ def _age(value: Any, now: float) -> int | None:
 def _worker(report: Report, marks: Marks, queue: Queue, now: float) -> None:
     try:
         with marks.conn.pipeline(transaction=False) as pipe:
-            pipe.zrangebyscore(marks.workers, now - WORKER_STALE, "+inf", withscores=True)
+            pipe.zrangebyscore(marks.workers, now - PULSE_TTL, "+inf", withscores=True)
             pipe.zrevrange(marks.workers, 0, 0, withscores=True)
             pipe.get(marks.scheduler)
             pipe.get(marks.upkeep)

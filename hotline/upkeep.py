@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
-from rq.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.alerts.sweeper import job_waiting
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.health import Marks
 from hotline.outbound import TransportError
@@ -34,8 +34,8 @@ TICK_JOB = "workers.upkeep.tick"
 FREQUENT = timedelta(seconds=10)
 INTERVAL = timedelta(minutes=1)
 #: The chores run every FREQUENT; the others run every INTERVAL.
-FREQUENT_CHORES = frozenset({"outbox", "spool"})
-EVERY_CHORE = frozenset({"outbox", "spool", "reconcile", "retention", "digest"})
+FREQUENT_CHORES = frozenset({"outbox", "spool", "sweep"})
+EVERY_CHORE = FREQUENT_CHORES | {"reconcile", "retention", "digest"}
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
@@ -51,6 +51,7 @@ class Report:
 
     requeued: int = 0
     replayed: int = 0
+    swept: int = 0
     reconciled: int = 0
     expired: int = 0
 
@@ -74,6 +75,7 @@ class Upkeep:
         report = Report(
             requeued=run("outbox", lambda: self.requeue_alerts(now)),
             replayed=run("spool", lambda: self.service.drain_spool(self.deliver)),
+            swept=run("sweep", lambda: self.service.dispatcher.sweep(now)),
             reconciled=run("reconcile", lambda: self.reconcile(now)),
             expired=run("retention", lambda: self.retention(now)),
         )
@@ -109,11 +111,11 @@ class Upkeep:
         return 1
 
     def requeue_alerts(self, now: datetime) -> int:
-        """Queue the alert of every case whose job never ran and is not waiting in Redis
-        (a job still queued behind a surge is left where it is)."""
+        """Queue the alert of every case whose job never ran and will not run: not in
+        Redis (lost), or failed (a job still queued behind a surge is left where it is)."""
         service = self.service
         waiting = [case_id for case_id in service.cases.alerts_not_queued(now - OUTBOX_GRACE)
-                   if not Job.exists(service.alert_job_id(case_id), connection=service.conn)]
+                   if not job_waiting(service.conn, service.alert_job_id(case_id))]
         return sum(1 for case_id in waiting if service.enqueue_alert(case_id))
 
     def deliver(self, inbound: Inbound, bodies: tuple[str, ...]) -> None:

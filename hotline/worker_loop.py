@@ -33,7 +33,7 @@ from rq.scheduler import RQScheduler
 from rq.scripts import acquire_or_refresh_lock, release_lock
 
 from hotline.config import Settings
-from hotline.health import Marks
+from hotline.health import PULSE_SECONDS, PULSE_TTL, Marks
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,6 @@ log = logging.getLogger(__name__)
 LOOP_SECONDS = 1
 #: How long RQ's scheduler lock lives unless renewed (RQ's own: a minute and more).
 SCHEDULER_LOCK = 10
-#: Seconds between pulses, and how long one pulse keeps a worker alive.
-PULSE_SECONDS = 5
-PULSE_TTL = 20
 #: Seconds between looks for jobs a dead worker left started.
 ABANDONED_SECONDS = 5
 #: Seconds between RQ's own registry clean-ups (RQ: ten minutes).

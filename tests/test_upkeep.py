@@ -18,7 +18,7 @@ from hotline.dialogue.inbound import Channel, Inbound
 from hotline.outbound.twilio_sms import TwilioSender
 from hotline.service import Service
 from hotline.sessions import connection as redis_factory
-from hotline.upkeep import Upkeep, schedule_next
+from hotline.upkeep import Upkeep
 
 WORKER = "+12135550188"
 
@@ -129,14 +129,21 @@ def test_retention_runs_once_a_day(parts) -> None:  # type: ignore[no-untyped-de
     assert case.contact is None
 
 
-def test_the_next_tick_is_scheduled_once_whoever_asks(parts) -> None:  # type: ignore[no-untyped-def]
-    service, _ = parts
-    now = datetime.now(UTC)
-    first = schedule_next(service.alerts, now)
-    assert schedule_next(service.alerts, now) == first
-    from rq.registry import ScheduledJobRegistry
+def test_the_due_chores_run_once_per_interval_whoever_asks_and_at_once_after_redis_emptied(  # type: ignore[no-untyped-def]
+        parts, own_redis: Path) -> None:
+    service, upkeep = parts
+    first = upkeep.run_due()
+    assert first is not None
+    assert upkeep.run_due() is None  # another worker's pass a moment later: nothing due
+    assert service.conn.get(f"{service.settings.redis_prefix}health:upkeep") is not None
 
-    assert len(ScheduledJobRegistry(queue=service.alerts).get_job_ids()) == 1
+    say(service, "hola")
+    redis_factory.stop_embedded(own_redis)
+    assert "pronto" in say(service, "1")[0]  # spooled
+    redis_factory.connect(None, own_redis).close()
+    service.conn.flushall()  # Redis came back without its data
+    again = upkeep.run_due()
+    assert again is not None and again.replayed == 1
 
 
 def test_hotline_reconcile_handles_a_missed_message(  # type: ignore[no-untyped-def]

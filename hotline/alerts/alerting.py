@@ -6,7 +6,7 @@ others, the organizer who took it (the report) and the worker.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from rq import Retry
 from sqlalchemy import update
@@ -32,6 +32,9 @@ from hotline.store.deliveries import (
 from hotline.store.organizers import Organizer, Role
 
 log = logging.getLogger(__name__)
+
+#: How long an escalation waits for a first alert still on its way, each time.
+ESCALATION_HOLD = timedelta(minutes=1)
 
 
 class Alerting:
@@ -182,6 +185,14 @@ class Alerting:
             self._schedule_escalation(case_id, level, assignment.due_at)
             return "not yet"
         after = w.escalate_after(assignment.urgent)
+        if (level == ESCALATED and now < assignment.alerted_at + 2 * after
+                and self._first_alert_in_flight(case_id)):
+            # re-alerting everyone before the first alert is out would reach the same
+            # organizer twice, escalation first; wait (at most one more period)
+            hold = now + ESCALATION_HOLD
+            if w.assignments.postpone(case_id, level, hold):
+                self._schedule_escalation(case_id, level, hold)
+            return "waiting for the first alert"
         next_due = now + after if level < COORDINATORS else None
         if not w.assignments.escalate(case_id, level, now, next_due):
             return "nothing to do"
@@ -202,6 +213,14 @@ class Alerting:
             self._schedule_escalation(case_id, level + 1, next_due)
         log.info("case %d escalated to level %d: %d organizers", case_id, level, len(chosen))
         return f"level {level}"
+
+    def _first_alert_in_flight(self, case_id: int) -> bool:
+        """Tell whether no organizer has the case's alert yet and one is on its way."""
+        alerts = [d for d in self.w.deliveries.for_case(case_id)
+                  if d.purpose == Purpose.ALERT and d.organizer_id is not None]
+        if any(d.status == Status.SENT for d in alerts):
+            return False
+        return any(d.status in (Status.PENDING, Status.SENDING) for d in alerts)
 
     # -- claims ----------------------------------------------------------------------
 

@@ -181,7 +181,8 @@ class Attempts:
         """Send a delivery taken for sending; mark what happened, fall back or raise."""
         deliveries = self.w.deliveries
         try:
-            provider_id = self.writer.send(row, now, case)
+            with deliveries.leased(row.id):  # a send that outlives its lease was abandoned
+                provider_id = self.writer.send(row, now, case)
         except WindowClosed as exc:
             if self.use_template(row, now, exc.code):
                 return "template"

@@ -6,7 +6,8 @@ It only wires the parts, each in its own module, and gives jobs one object to ca
 - ``attempts``: how one delivery is attempted, retried and falls back (WhatsApp → SMS →
   e-mail), and what Twilio's status callbacks do to it;
 - ``writing``: the words of one delivery, written at send time from the case;
-- ``digest``: the daily list of open cases.
+- ``digest``: the daily list of open cases;
+- ``sweeper``: deliveries and escalations a crash or a lost job left behind.
 
 Jobs in ``workers/`` call it; so does ``claims`` when an organizer answers.
 """
@@ -23,6 +24,7 @@ import redis
 from hotline.alerts.alerting import Alerting
 from hotline.alerts.attempts import Attempts
 from hotline.alerts.digest import Digests
+from hotline.alerts.sweeper import Sweeper
 from hotline.alerts.wiring import Senders, Wiring
 from hotline.alerts.writing import Writer
 from hotline.config import Settings
@@ -48,6 +50,7 @@ class Dispatcher:
         self.attempts = Attempts(w, Writer(w))
         self.alerting = Alerting(w, self.attempts)
         self.digests = Digests(w, self.attempts.enqueue)
+        self.sweeper = Sweeper(w, self.attempts)
 
     @classmethod
     @contextmanager
@@ -115,6 +118,10 @@ class Dispatcher:
     def retry(self, chain: str, now: datetime | None = None) -> Transport | None:
         """Start a message that reached nobody again from its first transport (staff)."""
         return self.attempts.retry(chain, now)
+
+    def sweep(self, now: datetime | None = None) -> int:
+        """Move on deliveries and escalations a crash or a lost job left behind."""
+        return self.sweeper.sweep(now)
 
     # -- the daily digest ------------------------------------------------------------
 

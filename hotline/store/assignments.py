@@ -141,6 +141,25 @@ class AssignmentStore:
                 db.add(EventRow(case_id=case_id, at=now, kind="escalated", detail=str(level)))
             return bool(done)
 
+    def postpone(self, case_id: int, level: int, due_at: datetime) -> bool:
+        """Move an open case's next escalation (to ``level``) to ``due_at``."""
+        with Session(self.engine) as db, db.begin():
+            return bool(rows_changed(db.execute(
+                update(CaseAlertRow)
+                .where(CaseAlertRow.case_id == case_id, CaseAlertRow.level < level,
+                       CaseAlertRow.claimed_at.is_(None), CaseAlertRow.closed_at.is_(None))
+                .values(due_at=due_at)
+            )))
+
+    def overdue(self, before: datetime, limit: int = 500) -> list[Assignment]:
+        """Return open cases whose next escalation was due before ``before``."""
+        with Session(self.engine) as db:
+            rows = db.scalars(select(CaseAlertRow).where(
+                CaseAlertRow.due_at < before, CaseAlertRow.level < COORDINATORS,
+                CaseAlertRow.claimed_at.is_(None), CaseAlertRow.closed_at.is_(None))
+                .order_by(CaseAlertRow.due_at).limit(limit))
+            return [_view(r) for r in rows]
+
     def claim(self, ref: str, organizer_id: int, name: str, now: datetime) -> Claim:
         """Give an open case to an organizer, unless someone already has it."""
         case_id = self.case_id(ref)

@@ -8,20 +8,29 @@ ids, codes and staff addresses only: bodies are written at send time from the ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hotline.store.db import Base, aware, rows_changed
 
-#: A delivery stuck in ``sending`` longer than this (its worker died) may be taken again.
-SENDING_LEASE = timedelta(minutes=5)
+log = logging.getLogger(__name__)
+
+#: A delivery ``sending`` is leased to its sender: the sender renews the lease every
+#: LEASE_RENEWAL while it waits for the transport (``leased``), so one not renewed for
+#: SENDING_LEASE was left by a sender that died, and is closed as ``interrupted``.
+SENDING_LEASE = timedelta(seconds=30)
+LEASE_RENEWAL = timedelta(seconds=10)
 
 
 class Purpose(StrEnum):
@@ -127,6 +136,9 @@ class DeliveryStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._held: set[int] = set()
+        self._renewer: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def ensure(self, *, chain: str, transport: Transport, purpose: Purpose, now: datetime,
                case_id: int | None = None, organizer_id: int | None = None,
@@ -174,6 +186,49 @@ class DeliveryStore:
                 return None
             row = db.get(DeliveryRow, delivery_id)
             return view(row) if row else None
+
+    @contextmanager
+    def leased(self, delivery_id: int) -> Iterator[None]:
+        """Keep renewing the lease of a delivery being sent, while the send lasts."""
+        with self._lock:
+            self._held.add(delivery_id)
+            if self._renewer is None or not self._renewer.is_alive():  # (a forked process)
+                self._renewer = threading.Thread(target=self._renew, daemon=True,
+                                                 name="hotline-leases")
+                self._renewer.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held.discard(delivery_id)
+
+    def _renew(self) -> None:
+        """Renew the leases held, until none is (the next ``leased`` starts it again)."""
+        from datetime import UTC
+
+        while True:
+            time.sleep(LEASE_RENEWAL.total_seconds())
+            with self._lock:
+                held = sorted(self._held)
+                if not held:
+                    self._renewer = None
+                    return
+            try:
+                with Session(self.engine) as db, db.begin():
+                    db.execute(update(DeliveryRow)
+                               .where(DeliveryRow.id.in_(held),
+                                      DeliveryRow.status == str(Status.SENDING))
+                               .values(updated_at=datetime.now(UTC)))
+            except SQLAlchemyError as exc:
+                log.warning("delivery leases not renewed: %s", type(exc).__name__)
+
+    def unfinished(self, before: datetime, limit: int = 500) -> list[Delivery]:
+        """Return deliveries still ``pending`` or ``sending``, untouched since ``before``."""
+        with Session(self.engine) as db:
+            rows = db.scalars(select(DeliveryRow).where(
+                DeliveryRow.status.in_((str(Status.PENDING), str(Status.SENDING))),
+                DeliveryRow.updated_at < before).order_by(DeliveryRow.id).limit(limit))
+            return [view(r) for r in rows]
 
     def interrupted(self, delivery_id: int, now: datetime) -> Delivery | None:
         """Close a send whose worker died mid-way (still ``sending`` past the lease).
