@@ -23,7 +23,9 @@ from hotline.crypto import Crypto
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow,
+              # connections cut mid-setup are dropped unclosed (faults.forget_cut_connections)
+              pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 WORKER = "+12135550191"
 #: A whole report up to its summary: the next "1" files it.
