@@ -10,6 +10,7 @@ import base64
 import json
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -78,7 +79,10 @@ class TwilioApi:
 
     Answers 201 with a message SID, unless a scripted answer is queued: for every
     recipient (``fail``) or for one (``fail_for``), e.g. ``fail(63016)`` or
-    ``fail(20500, status=500, times=2)``.
+    ``fail(20500, status=500, times=2)``. ``stall(seconds)`` makes it accept the next
+    message(s) and answer only after ``seconds`` (a client's read timeout). GET lists the
+    account's messages, newest first: inbound ones put there by ``receive`` and every
+    outbound one it accepted, filtered by ``To`` and ``From`` as Twilio does.
     """
 
     requests: list[dict[str, str]] = field(default_factory=list)
@@ -94,6 +98,10 @@ class TwilioApi:
     listed: list[dict[str, str]] = field(default_factory=list)
     #: while set, each request is recorded and then held until ``release`` (a hung API)
     held: threading.Event | None = None
+    #: seconds to wait after accepting each of the next messages, before answering
+    stalls: list[float] = field(default_factory=list)
+    #: when each accepted message was created, by SID
+    created: dict[str, datetime] = field(default_factory=dict)
 
     def hold(self) -> None:
         self.held = threading.Event()
@@ -101,6 +109,10 @@ class TwilioApi:
     def release(self) -> None:
         if self.held is not None:
             self.held.set()
+
+    def stall(self, seconds: float, *, times: int = 1) -> None:
+        with self.lock:
+            self.stalls.extend([seconds] * times)
 
     def fail(self, code: int, *, status: int = 400, times: int = 1) -> None:
         with self.lock:
@@ -128,7 +140,17 @@ class TwilioApi:
                 "sid": sid, "account_sid": ACCOUNT_SID, "from": sender, "to": to,
                 "body": body, "direction": "inbound", "status": "received", "num_media": "0",
                 "date_sent": format_datetime(sent, usegmt=True),
+                "date_created": format_datetime(sent, usegmt=True), "created": sent,
             })
+
+    @property
+    def outbox(self) -> list[dict[str, Any]]:
+        """The accepted messages as the list endpoint shows them."""
+        return [{"sid": m["sid"], "account_sid": ACCOUNT_SID, "from": m.get("From"),
+                 "to": m.get("To"), "body": m.get("Body", ""), "direction": "outbound-api",
+                 "status": "queued", "num_media": "0", "date_sent": None,
+                 "date_created": format_datetime(self.created[m["sid"]], usegmt=True),
+                 "created": self.created[m["sid"]]} for m in self.accepted]
 
     def listing(self, path: str, headers: dict[str, str]) -> Response:
         """GET Messages.json: the inbound list reconciliation reads (one page)."""
@@ -140,7 +162,11 @@ class TwilioApi:
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         with self.lock:
             self.listed.append(query)
-            found = [m for m in self.inbox if m["to"] == query.get("To")]
+            found = [m for m in sorted(self.inbox + self.outbox,
+                                       key=lambda m: m["created"], reverse=True)
+                     if m["to"] == query.get("To")
+                     and m["from"] == query.get("From", m["from"])]
+            found = [{k: v for k, v in m.items() if k != "created"} for m in found]
         return 200, {"messages": found, "next_page_uri": None, "page": 0,
                      "page_size": 1000, "start": 0, "end": len(found),
                      "uri": url.path, "first_page_uri": url.path, "previous_page_uri": None}
@@ -164,6 +190,10 @@ class TwilioApi:
                 return self.script.pop(0)
             sid = "SM" + uuid.uuid4().hex
             self.accepted.append({**form, "sid": sid})
+            self.created[sid] = datetime.now(UTC)
+            stall = self.stalls.pop(0) if self.stalls else 0.0
+        if stall:
+            time.sleep(stall)
         return 201, {"sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To"),
                      "from": form.get("From"), "body": form.get("Body"), "status": "queued",
                      "num_segments": "1", "direction": "outbound-api"}

@@ -225,6 +225,8 @@ def test_the_worker_hears_in_their_language_never_english_and_a_stop_is_respecte
                                             contact_number="+12135550126")
         twilio_api.fail_for("+12135550125", 21610)
         client = app.test_client()
+        # the worker wrote by WhatsApp lately: its 24-hour window is open for free text
+        Phone(client, WORKER, whatsapp=True).send("hola")
         Phone(client, ANA).send(f"OK {ref}")
         Phone(client, ANA).send(f"TOMO {service.cases.get(spanish).ref}")  # type: ignore[union-attr]
         Phone(client, ANA).send(f"OK {tagalog_ref}")
@@ -275,3 +277,23 @@ def test_an_organizer_who_sent_stop_turns_alerts_back_on_with_start(
     service.dispatcher.organizers.opted_out(team["ana"].id, Channel.SMS)
     assert Phone(client, ANA).send("START") == ["Alerts to this phone are on again."]
     assert not service.dispatcher.organizers.get(team["ana"].id).sms_opted_out  # type: ignore[union-attr]
+
+
+def test_the_notice_goes_to_the_number_the_worker_chose_or_nowhere(
+        client, service: Service, jobs: Jobs, team: dict[str, Any],  # type: ignore[no-untyped-def]
+        twilio_api: TwilioApi) -> None:
+    other = "+12135550199"
+    elsewhere, elsewhere_ref = alerted_case(service, jobs, channel="whatsapp",
+                                            contact_method="other", contact_number=other)
+    nowhere, nowhere_ref = alerted_case(service, jobs, sender="+12135550124",
+                                        contact_method="none", contact_number=None)
+    Phone(client, ANA).send(f"OK {elsewhere_ref}")
+    Phone(client, ANA).send(f"OK {nowhere_ref}")
+    jobs.run()
+    (notice,) = twilio_api.to(other)  # by SMS: the other number never wrote by WhatsApp
+    assert notice["Body"].startswith("Good news: an organizer has your case")
+    assert [m for m in twilio_api.accepted if m["To"].endswith((WORKER, "+12135550124"))] == []
+    (told,) = service.messages.for_case(elsewhere)
+    assert (told.recipient, told.channel, told.status) == (other, "sms", "queued")
+    (untold,) = service.messages.for_case(nowhere)
+    assert (untold.status, untold.error, untold.recipient) == ("refused", "no contact", None)
