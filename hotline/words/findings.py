@@ -18,6 +18,8 @@ class Kind(StrEnum):
     PLACEHOLDER = "placeholder"
     BUDGET = "budget"
     KEYWORD = "keyword"
+    PARTICLE = "particle"
+    FOLD = "fold"
 
 
 #: Problems that keep a language from workers: they would see English or broken text.
