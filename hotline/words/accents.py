@@ -8,8 +8,10 @@ the same place in a sentence, and the text then says something else:
 - a past tense becomes a present or a noun: "¿Qué pasó?" → "¿Qué paso?" ("what step?"),
   "se quedó" → "se quedo" ("I stay"), "no funcionó" → "no funciono" ("I don't work");
 - a future becomes a subjunctive: "se comunicará" → "se comunicara";
-- a short word becomes its twin: sí → si ("if"), más → mas ("but"), está → esta ("this"),
-  tú → tu ("your"), mí → mi ("my"), aún → aun ("even").
+- a short word becomes its twin: sí → si ("if"), está → esta ("this"), tú → tu
+  ("your"), mí → mi ("my"), aún → aun ("even"); and más → mas ("but") where a "but"
+  could stand: after a comma or opening a sentence, before a word other than de/que.
+  Elsewhere ("2 horas o mas", "mas de 5 horas", "1 Mas") nobody reads "but".
 
 Those are what this module finds. Question words (cómo, dónde, cuándo, cuál, cuánto)
 are left out on purpose: the ¿…? around them carries the meaning, and unaccented
@@ -28,7 +30,6 @@ from hotline.words.segments import fold_to_gsm7
 #: Words whose folded spelling is another word, with what that word means.
 TWINS: dict[str, str] = {
     "sí": "si (if)",
-    "más": "mas (but)",
     "está": "esta (this)",
     "estás": "estas (these)",
     "tú": "tu (your)",
@@ -55,6 +56,10 @@ TWINS: dict[str, str] = {
 
 #: The words ``meaning_changes`` reads: letters, with Spanish accents.
 _WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
+#: "más" where "mas" (but) could stand: after a comma or semicolon, or opening the text
+#: or a sentence, with a word after it that is not "de" or "que".
+_MAS_AS_BUT = re.compile(r"(?:^|[,;.!?¡¿:]\s*|\n)(m[áa]s)\s+(?!de\b|que\b)[a-zñ]",
+                         re.IGNORECASE)
 #: A preterite of an -ar verb (pasó, pagó, quedó, tomó): folded, a present or a noun.
 _PRETERITE = re.compile(r"[^iíaeou]ó$")
 #: A future of an -ar verb (pagará, comunicarán): folded, an imperfect subjunctive.
@@ -76,6 +81,9 @@ class Twin:
 def meaning_changes(text: str) -> list[Twin]:
     """Return the words of a Spanish text that accent folding turns into other words."""
     found: dict[str, Twin] = {}
+    for match in _MAS_AS_BUT.finditer(text):
+        if match.group(1).lower() == "más":
+            found["más"] = Twin(match.group(1), "mas", "mas (but)")
     for word in _WORD.findall(text):
         lower = word.lower()
         folded = fold_to_gsm7(word)
