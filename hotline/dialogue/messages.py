@@ -61,6 +61,10 @@ SUMMARY = N_(
 SUMMARY_BUDGET = 3
 # TRANSLATORS: shown in the summary for a question the worker skipped.
 NOT_GIVEN = N_("not given")
+#: Most issue types the summary lists by name; the rest are counted ("+2 more").
+SUMMARY_ISSUES = 3
+# TRANSLATORS: more issue types than the summary or an alert has room for, e.g. "+2 more".
+MORE_ISSUES = N_("+{count} more")
 # TRANSLATORS: shown in the summary for the number of photos, after "Problem".
 PHOTOS = N_("photos: {count}")
 # TRANSLATORS: title of the "change something" menu; numbered items follow.

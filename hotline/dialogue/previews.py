@@ -37,6 +37,15 @@ SAMPLE_DRAFT = Draft(industry="restaurant", employer="Seoul Garden Korean BBQ",
                      contact="text", name="Maria", media=(("https://x", "image/jpeg"),))
 
 
+#: The longest answers a summary can hold: every issue, photos, the longest labels, and
+#: quotes that must be shortened to fit (the catalog text around them must leave room).
+LONGEST_DRAFT = Draft(industry="cleaning", employer="서울가든 Seoul Garden Korean BBQ & Tofu House",
+                      location="Western Ave & W 6th St, Koreatown, Los Angeles, CA 90020",
+                      issues=tuple(o.value for o in flow.ISSUE_TYPES), details=("...",),
+                      when="this_year", still_working=False, contact="whatsapp",
+                      name="María José 👩🏽‍🍳", media=(("https://x", "image/jpeg"),) * 20)
+
+
 def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     """List every reply the bot can send whose text is fixed, as ``locale`` gets it.
 
@@ -79,6 +88,8 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
         take(f"{step_id} (bad number)", flow.QUESTIONS[step_id].prompt)
     turn.show(replace(base, step=StepId.CONFIRM, draft=SAMPLE_DRAFT))
     take("summary", messages.SUMMARY)
+    turn.show(replace(base, step=StepId.CONFIRM, draft=LONGEST_DRAFT))
+    take("summary (every issue, long answers)", messages.SUMMARY)
     ref = {"ref": "48213"}
     for name, msgid, params in (
         ("welcome", messages.WELCOME, {}),

@@ -55,7 +55,11 @@ def summary(d: Draft) -> Reply:
     def label(options: tuple[flow.Option, ...], value: str | None) -> Param:
         return Msg(flow.label_of(options, value)) if value else not_given
 
-    issues: list[Param] = [Msg(flow.label_of(flow.ISSUE_TYPES, i)) for i in d.issues]
+    issues: list[Param] = [Msg(flow.label_of(flow.ISSUE_TYPES, i))
+                           for i in d.issues[:messages.SUMMARY_ISSUES]]
+    if len(d.issues) > messages.SUMMARY_ISSUES:
+        issues.append(Msg(messages.MORE_ISSUES,
+                          params=(("count", len(d.issues) - messages.SUMMARY_ISSUES),)))
     if d.media:
         issues.append(Msg(messages.PHOTOS, params=(("count", len(d.media)),)))
     contact: Param = label(flow.CONTACT_METHODS, d.contact)

@@ -95,6 +95,13 @@ class Segments:
         return _UCS2_SINGLE if self.count == 1 else _UCS2_MULTI
 
 
+def capacity(encoding: Encoding, segments: int) -> int:
+    """Return how many units ``segments`` SMS hold in ``encoding`` (2 GSM-7 hold 306)."""
+    if segments <= 1:
+        return _GSM7_SINGLE if encoding is Encoding.GSM7 else _UCS2_SINGLE
+    return segments * (_GSM7_MULTI if encoding is Encoding.GSM7 else _UCS2_MULTI)
+
+
 def measure(text: str) -> Segments:
     """Measure text as an SMS so callers can warn before a reply costs several segments."""
     if is_gsm7(text):
