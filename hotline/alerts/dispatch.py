@@ -329,6 +329,57 @@ class Dispatcher:
                                          case_id=case.id, now=now)
             self._enqueue(row)
 
+    # -- notices to coordinators ---------------------------------------------------
+
+    def failed_claims(self, organizer: Organizer, count: int, now: datetime) -> int:
+        """Tell the coordinators (or DIGEST_TO) that an organizer's case numbers keep
+        failing; once per organizer and hour. Return how many were told."""
+        scope = f"fc{organizer.id}x{count}-{int(now.timestamp()) // 3600}"
+        coordinators = [o for o in self.organizers.all()
+                        if o.active and o.role == Role.COORDINATOR and o.id != organizer.id]
+        told = 0
+        for coordinator in coordinators:
+            transports = self.transports_for(coordinator, Purpose.NOTICE)
+            if transports:
+                told += self._notice(scope, transports[0], now, coordinator.id, None)
+        if not told:
+            for address in self.digest_recipients():
+                told += self._notice(scope, Transport.EMAIL, now, None, address)
+        if not told:
+            log.error("failed claims of organizer %d: no coordinator and no DIGEST_TO to tell",
+                      organizer.id)
+        return told
+
+    def _notice(self, scope: str, transport: Transport, now: datetime,
+                organizer_id: int | None, address: str | None) -> int:
+        row = self.deliveries.ensure(
+            chain=chain_of(None, Purpose.NOTICE, organizer_id, address, scope=scope),
+            transport=transport, purpose=Purpose.NOTICE, organizer_id=organizer_id,
+            recipient=address, now=now)
+        if row.status == Status.PENDING:
+            self._enqueue(row)
+        return 1
+
+    def _send_notice(self, row: Delivery, now: datetime) -> str | None:
+        """Write a notice from its chain (``fc<organizer>x<count>-<hour>:notice:…``)."""
+        scope = row.chain.split(":", 1)[0]
+        about, _, _ = scope.removeprefix("fc").partition("-")
+        organizer_id, _, count = about.partition("x")
+        subject = self.organizers.get(int(organizer_id))
+        if subject is None:
+            return None
+        r = self.catalogs
+        recipient = self.organizers.get(row.organizer_id) if row.organizer_id else None
+        locale = alerts.locale_for(r, recipient.locale) if recipient else "en"
+        text = alerts.simple(r, alerts.FAILED_CLAIMS, locale, name=subject.name,
+                             count=int(count))
+        if row.transport == Transport.EMAIL:
+            address = recipient.email if recipient else row.recipient
+            return self.senders.email.send(_need(address), text.split(".")[0], text)
+        if recipient is None or not recipient.active:
+            return None
+        return self._send_phone(row, recipient, text, now, None)
+
     def senders_ready(self, name: str) -> bool:
         """Tell from the settings alone whether a transport can send (no clients built)."""
         s = self.settings
@@ -581,6 +632,8 @@ class Dispatcher:
         """Write and send a delivery; return the provider's id, or None if not needed."""
         if row.purpose == Purpose.DIGEST:
             return self._send_digest(row, now)
+        if row.purpose == Purpose.NOTICE:
+            return self._send_notice(row, now)
         if case is None or case.id != row.case_id:
             case = self.cases.get(row.case_id) if row.case_id is not None else None
         if case is None:

@@ -102,6 +102,19 @@ TAKEN_BY_OTHER = N_("Case {ref} was already taken by {name}.")
 ALREADY_CLOSED = N_("Case {ref} is already closed.")
 # TRANSLATORS: an organizer sent a case number that does not exist.
 NO_SUCH_CASE = N_("There is no case {ref}. Check the number.")
+# TRANSLATORS: an organizer sent a case number whose last digit (a check digit) does
+# not fit: a typo. Say nothing about any case.
+CHECK_NUMBER = N_("{ref} is not a case number. Check it and send it again.")
+# TRANSLATORS: an organizer sent OK for a case that was alerted to other organizers.
+NOT_ALERTED = N_("Case {ref} was sent to other organizers. A coordinator can give it to you.")
+# TRANSLATORS: an organizer sent too many case numbers that did not work; OK and DONE
+# from their phone are paused for an hour.
+TOO_MANY_TRIES = N_("Too many case numbers that did not work. Try again in an hour, "
+                    "or ask a coordinator.")
+# TRANSLATORS: to coordinators: an organizer's phone sent many case numbers that did not
+# work (typos, or someone guessing); {name} is the organizer.
+FAILED_CLAIMS = N_("Hotline: {name} sent {count} case numbers that did not work within "
+                   "an hour. Their OK and DONE are paused for an hour.")
 # TRANSLATORS: an organizer closed a case with DONE.
 CLOSED = N_("Case {ref} is closed. Thank you.")
 # TRANSLATORS: an organizer sent DONE for a case another organizer has.

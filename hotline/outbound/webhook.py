@@ -16,7 +16,6 @@ import requests
 from hotline.config import Settings
 from hotline.outbound import NotConfigured, PermanentFailure, TransportError
 
-
 #: Slack's control characters and their escapes (Mattermost reads the same).
 _SLACK_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SLACK_CONTROL = re.compile("[&<>]")

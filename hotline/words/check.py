@@ -66,7 +66,7 @@ DEFAULT_BUDGET = 2
 #: Where a message is defined decides whether it is an SMS to a worker: the dialogue.
 WORKER_SOURCES = ("hotline/dialogue/",)
 #: Stand-ins for placeholders when a message is measured on its own.
-SAMPLE_PARAMS = {"ref": "48213", "phone": "(213) 555-0100", "count": "3"}
+SAMPLE_PARAMS = {"ref": "482135", "phone": "(213) 555-0100", "count": "3"}
 #: Keyword lists in which Twilio's own words belong (Twilio answers them before we do).
 CONSENT_LISTS = frozenset({CONSENT_WORDS[Consent.OPT_OUT], CONSENT_WORDS[Consent.OPT_IN]})
 
