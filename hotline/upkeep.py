@@ -38,6 +38,10 @@ OUTBOX_GRACE = timedelta(seconds=30)
 FIRST_LOOKBACK = timedelta(hours=1)
 #: Overlap between reconciliation windows (clocks differ; MessageSids dedupe).
 OVERLAP = timedelta(minutes=2)
+#: Reconciliation never looks further back than this: handled MessageSids are marked
+#: for ``sessions.store.HANDLED_SECONDS`` (8 days), and a message older than the mark
+#: could be replayed to a worker who erased themselves.
+LOOKBACK_LIMIT = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Upkeep:
         last: Any = self.service.conn.get(key)
         since = (datetime.fromisoformat(last.decode()) - OVERLAP if last
                  else now - FIRST_LOOKBACK)
+        since = max(since, now - LOOKBACK_LIMIT)
         handled = 0
         for received in inbound_since(self.twilio, since):
             whatsapp = received.sender.startswith("whatsapp:")

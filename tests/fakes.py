@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -140,7 +140,13 @@ class TwilioApi:
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         with self.lock:
             self.listed.append(query)
-            found = [m for m in self.inbox if m["to"] == query.get("To")]
+            found = [m for m in self.inbox
+                     if all(m[field] == query[name] for name, field in
+                            (("To", "to"), ("From", "from")) if name in query)]
+        # newest first, as Twilio lists them (by date sent; a later arrival first in a tie)
+        found = [m for _, m in sorted(enumerate(found), reverse=True,
+                                      key=lambda p: (parsedate_to_datetime(p[1]["date_sent"]),
+                                                     p[0]))]
         return 200, {"messages": found, "next_page_uri": None, "page": 0,
                      "page_size": 1000, "start": 0, "end": len(found),
                      "uri": url.path, "first_page_uri": url.path, "previous_page_uri": None}

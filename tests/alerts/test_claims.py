@@ -383,3 +383,16 @@ def test_repeated_failed_case_numbers_pause_the_phone_and_tell_the_coordinators(
     assert len(twilio_api.to(CORA)) == before + 1  # told once
     # another organizer is not held back by Nia's pause
     assert Phone(client, ANA).send(f"OK {ref}")[0].startswith(f"Case {ref} is yours.")
+
+
+def test_an_organizers_command_sent_twice_by_twilio_is_carried_out_and_answered_once(
+        client, service: Service, jobs: Jobs, team: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    from conftest import replies_of
+
+    _, ref = alerted_case(service, jobs)
+    ana = Phone(client, ANA)
+    form = ana.form(f"OK {ref}")
+    first = replies_of(ana.post(form).data)
+    assert first[0].startswith(f"Case {ref} is yours.")
+    again = ana.post(form)  # Twilio's retry of the same MessageSid
+    assert again.status_code == 200 and replies_of(again.data) == []
