@@ -32,6 +32,7 @@ from hotline.sessions import connection as redis_factory
 from hotline.sessions.store import Busy, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine
+from hotline.store.deletions import Deletions
 from hotline.store.optouts import OptOuts
 from hotline.store.spool import Spool
 from hotline.words.catalogs import Catalogs
@@ -79,6 +80,7 @@ class Service:
         self.alerts = Queue(settings.alerts_queue, connection=conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
+        self.deletions = Deletions(cases)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
         self._context: Context | None = None
@@ -263,8 +265,11 @@ class Service:
                     self.sessions.unlock(turn)
 
     def erase(self, sender: str, now: datetime | None = None) -> int:
-        """Forget a sender everywhere: session, cached replies, personal case data."""
+        """Forget a sender everywhere: session, cached replies, personal case data, and
+        (queued for the upkeep, which retries) their messages in Twilio's log."""
         touched = self.cases.erase_sender(sender, now)
+        if self.settings.twilio_account_sid:  # else the REST API cannot be reached
+            self.deletions.number(sender, now)
         self.sessions.forget(sender)
         return touched
 

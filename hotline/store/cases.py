@@ -150,6 +150,7 @@ class CaseStore:
         """Create missing tables (idempotent; no migrations needed yet)."""
         # tables of other modules share Base; importing them registers them for create_all
         import hotline.store.assignments
+        import hotline.store.deletions
         import hotline.store.deliveries
         import hotline.store.optouts
         import hotline.store.organizers
