@@ -3,9 +3,10 @@
 Each tick: re-queue alerts whose case was committed while Redis was down (the outbox),
 replay inbound messages kept in the spool and text their replies, reconcile with
 Twilio's list of inbound messages (any MessageSid we never saw is handled now), send what
-was held for workers whose WhatsApp window is open again, and, once a day, strip
-personal data from cases and worker messages past RETENTION_DAYS. Replies go out through
-the one path to a worker (``hotline.outbound.to_worker``).
+was held for workers whose WhatsApp window is open again, delete at Twilio what erasure
+and retention queued, and, once a day, strip personal data from cases and worker
+messages past RETENTION_DAYS (and queue the deletion of Twilio's older messages).
+Replies go out through the one path to a worker (``hotline.outbound.to_worker``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rq.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.dialogue.inbound import Channel, Inbound
+from hotline.forgetting import TwilioForgetting
 from hotline.outbound import TransportError
 from hotline.outbound.to_worker import Message, Outcome, ToWorker
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
@@ -41,6 +43,10 @@ OUTBOX_GRACE = timedelta(seconds=30)
 FIRST_LOOKBACK = timedelta(hours=1)
 #: Overlap between reconciliation windows (clocks differ; MessageSids dedupe).
 OVERLAP = timedelta(minutes=2)
+#: Reconciliation never looks further back than this: handled MessageSids are marked
+#: for ``sessions.store.HANDLED_SECONDS`` (8 days), and a message older than the mark
+#: could be replayed to a worker who erased themselves.
+LOOKBACK_LIMIT = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Report:
     reconciled: int = 0
     released: int = 0
     expired: int = 0
+    deleted_at_twilio: int = 0
 
 
 class Upkeep:
@@ -63,6 +70,7 @@ class Upkeep:
         self.prefix = service.settings.redis_prefix
         self.to_worker = ToWorker(service.settings, service.cases, service.conn,
                                   lambda: twilio)
+        self.forgetting = TwilioForgetting(service.deletions, twilio)
 
     def tick(self, now: datetime | None = None) -> Report:
         """Do every chore once; a chore that fails is logged and the others still run."""
@@ -73,6 +81,8 @@ class Upkeep:
             reconciled=self._guarded("reconcile", lambda: self.reconcile(now)),
             released=self._guarded("held", lambda: self.to_worker.release_open(now)),
             expired=self._guarded("retention", lambda: self.retention(now)),
+            deleted_at_twilio=self._guarded("twilio deletions",
+                                            lambda: self.forgetting.run(now).deleted),
         )
         log.info("upkeep: %s", report)
         return report
@@ -108,6 +118,7 @@ class Upkeep:
         last: Any = self.service.conn.get(key)
         since = (datetime.fromisoformat(last.decode()) - OVERLAP if last
                  else now - FIRST_LOOKBACK)
+        since = max(since, now - LOOKBACK_LIMIT)
         handled = 0
         for received in inbound_since(self.twilio, since):
             whatsapp = received.sender.startswith("whatsapp:")
@@ -132,7 +143,10 @@ class Upkeep:
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
         self.service.messages.strip_older_than(cutoff, now)
-        return self.service.cases.strip_older_than(cutoff, now)
+        stripped = self.service.cases.strip_older_than(cutoff, now)
+        if self.twilio.configured:
+            self.service.deletions.before(cutoff, now)
+        return stripped
 
     def _guarded(self, name: str, chore: Callable[[], int]) -> int:
         try:
