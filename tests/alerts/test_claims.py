@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import PUBLIC_BASE, Phone, sign
 from fakes import Jobs, Mailbox, TwilioApi, WebhookSink, body_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotline.alerts.claims import Command, Verb, parse
+from hotline.cli import main
 from hotline.dialogue.effects import CaseKind, FileCase
 from hotline.service import Service
 from hotline.store import refs
@@ -418,3 +420,6 @@ def test_the_notice_goes_to_the_number_the_worker_chose_or_nowhere(
     assert (told.recipient, told.channel, told.status) == (other, "sms", "queued")
     (untold,) = service.messages.for_case(nowhere)
     assert (untold.status, untold.error, untold.recipient) == ("refused", "no contact", None)
+    shown = CliRunner().invoke(main, ["alerts", "show", elsewhere_ref]).output
+    assert "to the worker" in shown and "taken       sms       queued" in shown
+    assert "Good news: an organizer has your case" in shown and other not in shown

@@ -18,6 +18,7 @@ from hotline.dialogue.effects import CaseKind, FileCase
 from hotline.dialogue.inbound import Channel
 from hotline.outbound.to_worker import Message, Outcome, ToWorker
 from hotline.service import Service
+from hotline.sessions.store import held_key, window_key
 from hotline.store.messages import WorkerMessageRow
 from hotline.store.organizers import Changes
 
@@ -164,9 +165,9 @@ def test_the_upkeep_sends_what_was_held_once_the_window_is_open_even_if_redis_lo
     assert path(service).about_case(case_id, notice("n1", ref)).outcome == Outcome.HELD
     prefix = service.settings.redis_prefix
     who = service.crypto.sender_id(WORKER)
-    redis_conn.delete(f"{prefix}h:{who}")
+    assert redis_conn.delete(held_key(prefix, who)) == 1
     assert path(service).release_open() == 0  # the window is still shut
-    redis_conn.set(f"{prefix}w:{who}", int(datetime.now(UTC).timestamp()))
+    redis_conn.set(window_key(prefix, who), int(datetime.now(UTC).timestamp()))
     assert path(service).release_open() == 1
     assert [m["To"] for m in twilio_api.accepted] == [f"whatsapp:{WORKER}"]
 
@@ -174,7 +175,7 @@ def test_the_upkeep_sends_what_was_held_once_the_window_is_open_even_if_redis_lo
 def test_a_window_about_to_close_counts_as_closed(service: Service, redis_conn: Any) -> None:
     who = service.crypto.sender_id(WORKER)
     now = datetime.now(UTC)
-    key = f"{service.settings.redis_prefix}w:{who}"
+    key = window_key(service.settings.redis_prefix, who)
     redis_conn.set(key, int((now - timedelta(hours=23, minutes=55)).timestamp()))
     assert not path(service).window_open(who, now)
     redis_conn.set(key, int((now - timedelta(hours=23)).timestamp()))
@@ -220,3 +221,12 @@ def test_a_timeout_after_twilio_took_the_message_is_found_not_sent_again(
                                          "PageSize": "20"}
     finally:
         service.close()
+
+
+def test_a_malformed_template_setting_fails_at_start_naming_the_variable() -> None:
+    from hotline import config
+
+    with pytest.raises(config.ConfigError, match="WHATSAPP_TAKEN_TEMPLATES"):
+        config.load(environ={"WHATSAPP_TAKEN_TEMPLATES": "ko:HXabc"})
+    loaded = config.load(environ={"WHATSAPP_TAKEN_TEMPLATES": f"ko={TEMPLATE_KO}, es=HXb"})
+    assert loaded.taken_templates == {"ko": TEMPLATE_KO, "es": "HXb"}
