@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,11 +26,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from hotline.crypto import Crypto
 from hotline.dialogue.effects import FileCase
 from hotline.store.db import Base
+from hotline.store.refs import RANDOM_DIGITS, new_ref
 
 #: What replaces the sender's pseudonym once their personal data is gone.
 ERASED = "erased"
 EXPIRED = "expired"
-#: Tries at a random free reference before using one more digit.
+#: Tries at a random free reference before using one more digit (see ``refs``).
 REF_TRIES = 20
 
 
@@ -182,8 +182,7 @@ class CaseStore:
         }
         media = [{"content_type": m.content_type, "url_enc": enc(m.url)} for m in effect.media]
         for attempt in range(REF_TRIES * 3):
-            digits = 4 + attempt // REF_TRIES
-            ref = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+            ref = new_ref(RANDOM_DIGITS + attempt // REF_TRIES)
             try:
                 with self.engine.begin() as conn:
                     case_id = conn.execute(insert(CaseRow).returning(CaseRow.id),

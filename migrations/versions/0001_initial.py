@@ -1,10 +1,11 @@
-"""The tables as hotline made them before migrations (create_all, up to 4b3f462).
+"""The tables as hotline made them before migrations, with create_all.
 
 Cases with their photos, history and alert outbox; organizers; each case's alert state;
-deliveries; opt-outs; the inbound spool. Constraints carry the names of the naming
-convention (``hotline.store.db.NAMING``), written out so this file never changes.
-``tables()`` is also how a database made by ``create_all`` is checked before it is
-adopted (``hotline.store.legacy``).
+deliveries; opt-outs; the inbound spool; Twilio deletions still to do. Constraints and
+indexes carry the names of the naming convention (``hotline.store.db.NAMING``), written
+out so this file never changes. ``tables()`` is also what a database made by
+``create_all`` is checked against before it is adopted (``hotline.store.legacy``); a
+table it lacks (made by a version from before that table) is created then.
 
 Revision ID: 0001_initial
 Revises:
@@ -173,6 +174,23 @@ def tables() -> sa.MetaData:
         sa.Index("ix_deliveries_chain", "chain"),
         sa.Index("ix_deliveries_provider_id", "provider_id"),
         sa.Index("ix_deliveries_status", "status"),
+    )
+    sa.Table(
+        "twilio_deletions", meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("sid", sa.String(64), nullable=True),
+        sa.Column("number_enc", sa.LargeBinary(), nullable=True),
+        sa.Column("before", TS, nullable=True),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.String(60), nullable=True),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("next_at", TS, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="twilio_deletions_pkey"),
+        sa.UniqueConstraint("sid", name="twilio_deletions_sid_key"),
+        sa.Index("ix_twilio_deletions_next_at", "next_at"),
+        sa.Index("ix_twilio_deletions_state", "state"),
     )
     return meta
 

@@ -5,6 +5,9 @@ revision steps down and up again, and names are the same on both databases."""
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,6 +64,19 @@ def test_the_revisions_form_one_line_with_one_head() -> None:
     for revision in revisions:
         assert not revision.is_merge_point and not revision.is_branch_point, revision
         assert revision.doc, f"{revision.revision} says nothing about what it does"
+
+
+def test_the_schema_module_registers_every_stores_tables() -> None:
+    import hotline.store
+
+    script = ("import importlib, pkgutil, hotline.store as s\n"
+              "import hotline.store.schema as schema\n"
+              "seen = set(schema.metadata.tables)\n"
+              "for m in pkgutil.iter_modules(s.__path__): importlib.import_module('hotline.store.' + m.name)\n"
+              "print(sorted(set(schema.metadata.tables) - seen))")
+    missing = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             check=True, cwd=Path(hotline.store.__file__).parents[2]).stdout
+    assert missing.strip() == "[]", f"add these stores' modules to store/schema.py: {missing}"
 
 
 def test_an_empty_database_upgraded_to_head_matches_the_models(empty_database_url: str) -> None:

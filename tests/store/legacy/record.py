@@ -1,10 +1,10 @@
 """Record the databases that hotline made before it had migrations (kept as test data).
 
-Until commit 4b3f462 the schema was made by ``Base.metadata.create_all`` at start-up, so
+Until commit 64cab1b the schema was made by ``Base.metadata.create_all`` at start-up, so
 centers have a ``var/hotline.db`` or a PostgreSQL database with those tables and no
 ``alembic_version``. This script runs *that* code (not today's) through its own stores,
-filing cases, organizers, claims, deliveries, an opt-out, an erasure and a spooled
-message, and writes what it made as SQL that ``test_legacy.py`` replays:
+filing cases, organizers, claims, deliveries, an opt-out, an erasure (and the Twilio
+deletions it queues) and spooled messages, and writes what it made as SQL that ``test_legacy.py`` replays:
 
 - ``create_all.sqlite.sql``: the SQLite file's own dump (its schema text exactly as
   ``create_all`` wrote it, then every row);
@@ -13,7 +13,7 @@ message, and writes what it made as SQL that ``test_legacy.py`` replays:
 
 Run it once with the old code first on the path, e.g.::
 
-    mkdir /tmp/old && git archive 4b3f462 hotline | tar -x -C /tmp/old
+    mkdir /tmp/old && git archive 64cab1b hotline | tar -x -C /tmp/old
     PYTHONPATH=/tmp/old .venv/bin/python tests/store/legacy/record.py \\
         postgresql+psycopg://postgres@127.0.0.1:5432/test
 
@@ -95,6 +95,11 @@ def fill(engine: Engine) -> None:
     cases.record(first, "note", "called the worker back")
 
     cases.erase_sender("+16265550177", T0 + timedelta(hours=1))
+    from hotline.store.deletions import Deletions
+
+    deletions = Deletions(cases)
+    deletions.number("+16265550177", T0 + timedelta(hours=1))
+    deletions.sids(["SM0123456789abcdef0123456789abcdee"], T0 + timedelta(hours=1))
     OptOuts(cases).record("+13105550123", T0 + timedelta(hours=2))
     spool = Spool(cases)
     spool.put(Inbound("SMspool1", Channel.SMS, "+12135550100", "아직 답이 없어요"),
@@ -116,7 +121,7 @@ def record_sqlite() -> None:
         with sqlite3.connect(path) as conn:
             dump = "\n".join(conn.iterdump())
     (HERE / "create_all.sqlite.sql").write_text(
-        "-- hotline before migrations (4b3f462): var/hotline.db as create_all and the old\n"
+        "-- hotline before migrations (64cab1b): var/hotline.db as create_all and the old\n"
         "-- stores left it; made by tests/store/legacy/record.py\n" + dump + "\n")
 
 
@@ -150,7 +155,7 @@ def record_postgresql(base: str) -> None:
             conn.execute(text(f'DROP SCHEMA "{PG_SCHEMA}" CASCADE'))
         admin.dispose()
     (HERE / "create_all.postgresql.sql").write_text(
-        "-- hotline before migrations (4b3f462): every statement create_all and the old\n"
+        "-- hotline before migrations (64cab1b): every statement create_all and the old\n"
         "-- stores sent to PostgreSQL; made by tests/store/legacy/record.py\n"
         + "".join(f"{s};\n" for s in statements))
 
