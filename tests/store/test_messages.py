@@ -18,7 +18,6 @@ WORKER = "+12135550155"
 
 def store(database_url: str) -> MessageStore:
     cases = CaseStore(make_engine(database_url), Crypto("test-secret-key"))
-    cases.create_tables()
     return MessageStore(cases.engine, cases.crypto)
 
 
