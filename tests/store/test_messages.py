@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,9 +18,11 @@ NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
 WORKER = "+12135550155"
 
 
-def store(database_url: str) -> MessageStore:
+@pytest.fixture
+def messages(database_url: str) -> Iterator[MessageStore]:
     cases = CaseStore(make_engine(database_url), Crypto("test-secret-key"))
-    return MessageStore(cases.engine, cases.crypto)
+    yield MessageStore(cases.engine, cases.crypto)
+    cases.engine.dispose()
 
 
 def draft(key: str = "k1", body: str = "Su caso 4821 tiene organizador") -> Draft:
@@ -27,8 +31,7 @@ def draft(key: str = "k1", body: str = "Su caso 4821 tiene organizador") -> Draf
 
 
 def test_a_message_is_recorded_once_per_key_with_no_number_or_words_in_clear(
-        database_url: str) -> None:
-    messages = store(database_url)
+        messages: MessageStore) -> None:
     first, new = messages.add(draft(), NOW)
     again, new_again = messages.add(draft(body="other words"), NOW)
     assert new and not new_again and again.id == first.id
@@ -40,8 +43,7 @@ def test_a_message_is_recorded_once_per_key_with_no_number_or_words_in_clear(
 
 
 def test_a_status_that_came_before_the_sid_was_written_is_applied_when_it_is(
-        database_url: str) -> None:
-    messages = store(database_url)
+        messages: MessageStore) -> None:
     row, _ = messages.add(draft(), NOW)
     assert not messages.record_status("SM1", "delivered", now=NOW)  # no row knows SM1 yet
     messages.mark(row.id, MessageStatus.QUEUED, NOW, provider_id="SM1")
@@ -53,16 +55,15 @@ def test_a_status_that_came_before_the_sid_was_written_is_applied_when_it_is(
 
 
 def test_a_message_left_sending_by_a_dead_process_can_be_taken_after_its_lease(
-        database_url: str) -> None:
-    messages = store(database_url)
+        messages: MessageStore) -> None:
     row, _ = messages.add(draft(), NOW)
     assert messages.take(row.id, NOW)
     assert not messages.take(row.id, NOW + timedelta(minutes=1))
     assert messages.take(row.id, NOW + timedelta(minutes=6))
 
 
-def test_erasure_strips_every_message_and_refuses_what_was_held(database_url: str) -> None:
-    messages = store(database_url)
+def test_erasure_strips_every_message_and_refuses_what_was_held(
+        messages: MessageStore) -> None:
     held, _ = messages.add(draft("k1"), NOW)
     messages.mark(held.id, MessageStatus.HELD, NOW, error="whatsapp window closed")
     sent, _ = messages.add(draft("k2"), NOW)
