@@ -29,7 +29,7 @@ from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
-from hotline.sessions.store import Busy, SessionStore
+from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine
 from hotline.store.deletions import Deletions
@@ -171,6 +171,8 @@ class Service:
     def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
         try:
             self.spool.put(inbound, now)
+            if self.optouts.opted_out(inbound.sender):
+                return Handled((), spooled=True)  # kept for START; never answered now
         except SQLAlchemyError as exc:
             log.critical("message lost: Redis and the database are both down (%s)",
                          type(exc).__name__)
@@ -216,6 +218,8 @@ class Service:
                 # handled, and its sender erased since: nothing to answer, nothing to redo
                 log.info("MessageSid handled before, its sender erased: ignored")
                 return Handled((), duplicate=True)
+            if not loaded.opted_out and not loaded.session.updated:
+                loaded = self._known_opt_out(loaded, inbound.sender)
             outcome = step(loaded.session, inbound, now, self.context())
             session, replies = outcome.session, outcome.replies
             ref: str | None = None
@@ -228,8 +232,10 @@ class Service:
                         replies = (Reply(messages.FILE_FAILED),)
                 elif isinstance(effect, OptOut):
                     self.optouts.record(effect.sender, now)
+                    self.sessions.opt_out(effect.sender)
                 elif isinstance(effect, OptIn):
                     self.optouts.lift(effect.sender)
+                    self.sessions.opt_in(effect.sender)
                 elif isinstance(effect, Erase):
                     self.erase(effect.sender, now)
                     erased = True
@@ -263,6 +269,20 @@ class Service:
             if not saved:
                 with contextlib.suppress(redis.RedisError):
                     self.sessions.unlock(turn)
+
+    def _known_opt_out(self, loaded: Loaded, sender: str) -> Loaded:
+        """At the start of a conversation, look for a STOP Redis does not know about (one
+        Twilio reported, or Redis lost its data) and remember it there."""
+        try:
+            opted_out = self.optouts.opted_out(sender)
+        except SQLAlchemyError as exc:
+            log.error("opt-out not checked: %s", type(exc).__name__)
+            return loaded
+        if not opted_out:
+            return loaded
+        self.sessions.opt_out(sender)
+        return replace(loaded, session=replace(loaded.session, opted_out=True),
+                       opted_out=True)
 
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data, and

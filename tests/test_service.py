@@ -197,3 +197,59 @@ def test_nothing_personal_is_readable_anywhere_in_redis(service: Service, redis_
             values = []
         for secret in secrets:
             assert secret not in key and all(secret not in v for v in values), key
+
+
+# -- after STOP, silence (issue 12 §3) ---------------------------------------------------
+
+class Channelled(Worker):
+    def __init__(self, service: Service, number: str, channel: Channel) -> None:
+        super().__init__(service, number)
+        self.channel = channel
+
+    def send(self, text: str, after: timedelta = timedelta(seconds=20)) -> tuple[str, ...]:
+        self.now += after
+        inbound = Inbound(f"SM{uuid.uuid4().hex}", self.channel, self.number, text)
+        return self.service.handle(inbound, now=self.now).bodies
+
+    def draft(self):  # type: ignore[no-untyped-def]
+        return self.service.sessions.load(self.number, "none").session.draft
+
+
+@pytest.mark.parametrize("channel", [Channel.SMS, Channel.WHATSAPP])
+def test_after_stop_the_bot_answers_nothing_and_records_nothing_until_start(
+        service: Service, channel: Channel) -> None:
+    worker = Channelled(service, "+12135550178", channel)
+    for text in ["hola", "2", "3", "Moda Inc", "0", "1"]:  # a report, half told
+        assert worker.send(text)
+    before = worker.draft()
+    assert before.employer == "Moda Inc"
+
+    stopped = worker.send("STOP")
+    if channel == Channel.WHATSAPP:  # Twilio confirms STOP by SMS only: the bot does, once
+        assert stopped == ("No le enviaremos más mensajes. Para recibirlos otra vez, envíe "
+                           "REANUDAR.",)
+    else:
+        assert stopped == ()
+    assert service.optouts.opted_out(worker.number)
+    for text in ["hello?", "me pagan mal", "1", "STOP", "PARAR", "BORRAR", "MENU"]:
+        assert worker.send(text) == (), text
+    assert worker.draft() == before  # nothing went into the open report
+    assert service.cases.count() == 0
+    # a new conversation hours later is silent too
+    assert worker.send("hola", after=timedelta(hours=5)) == ()
+
+    started = worker.send("START")
+    assert not service.optouts.opted_out(worker.number)
+    if channel == Channel.WHATSAPP:  # in the worker's language
+        assert started == (service.catalogs.translate("es", None, messages.OPTED_IN),)
+    else:
+        assert started == ()  # Twilio answers START by SMS
+    assert worker.send("MENU")  # answered again
+
+
+def test_an_opt_out_twilio_reported_silences_the_next_conversation(service: Service) -> None:
+    worker = Channelled(service, "+12135550179", Channel.SMS)
+    service.optouts.record(worker.number)  # Twilio answered a notice with 21610
+    assert worker.send("hello") == ()
+    assert worker.send("START") == () and not service.optouts.opted_out(worker.number)
+    assert worker.send("hello")
