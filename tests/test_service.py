@@ -354,7 +354,8 @@ def ask_callback(service: Service, number: str, locale: str) -> tuple[str, ...]:
 def test_a_case_nobody_can_be_alerted_about_is_saved_and_the_worker_told_so(
         alert_overrides, locale: str, why: str) -> None:  # type: ignore[no-untyped-def]
     from hotline import config
-    from hotline.store.organizers import Changes, Channel as OrganizerChannel
+    from hotline.store.organizers import Changes
+    from hotline.store.organizers import Channel as OrganizerChannel
 
     values = {**alert_overrides, "center_phone": "(213) 555-0100"}
     if why == "no transport":
