@@ -334,10 +334,10 @@ def test_a_flooding_sender_files_nothing_and_loses_nothing(settings) -> None:  #
 UNREACHED = {
     "en": "Saved: your number is {ref}. But no organizer can be reached right now. Please "
           "call the center at (213) 555-0100.",
-    "es": "Quedo guardado con el numero {ref}. Pero ahora no hay ningun organizador "
+    "es": "Lo guardamos con el numero {ref}. Pero ahora no hay ningun organizador "
           "disponible. Por favor llame al centro al (213) 555-0100.",  # SMS folds accents
-    "ko": "저장됐어요. 번호는 {ref}예요. 하지만 지금은 연락할 수 있는 상담원이 없어요. 센터 "
-          "(213) 555-0100로 전화해 주세요.",
+    "ko": "저장됐어요. 번호: {ref}. 하지만 지금은 연락할 수 있는 상담원이 없어요. 센터로 "
+          "전화해 주세요: (213) 555-0100",
 }
 GREETING = {"en": "hello", "es": "hola", "ko": "안녕하세요"}
 
