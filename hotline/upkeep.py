@@ -2,10 +2,14 @@
 
 Often (every FREQUENT): re-queue alerts whose case was committed while Redis was down or
 lost their job (the outbox), replay inbound messages kept in the spool and text their
-replies. Every minute: reconcile with Twilio's list of inbound messages (any MessageSid
-we never saw is handled now), make sure the next digest is scheduled, and, once a day,
-strip personal data from cases past RETENTION_DAYS. ``run_due`` runs what is due (one
-worker at a time); ``tick`` runs everything (``hotline upkeep``).
+replies, and sweep what a crash or a lost job left half-done (``alerts.sweeper``). Every
+minute: reconcile with Twilio's list of inbound messages (any MessageSid we never saw is
+handled now), send what was held for workers whose WhatsApp window is open again, delete
+at Twilio what erasure and retention queued, make sure the next digest is scheduled,
+and, once a day, strip personal data from cases and worker messages past
+RETENTION_DAYS (and queue the deletion of Twilio's older messages). Replies go out
+through the one path to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what
+is due (one worker at a time); ``tick`` runs everything (``hotline upkeep``).
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.alerts.sweeper import job_waiting
 from hotline.dialogue.inbound import Channel, Inbound
+from hotline.forgetting import TwilioForgetting
 from hotline.health import Marks
 from hotline.outbound import TransportError
+from hotline.outbound.to_worker import Message, Outcome, ToWorker
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
 from hotline.service import Service
 
@@ -35,7 +41,8 @@ FREQUENT = timedelta(seconds=10)
 INTERVAL = timedelta(minutes=1)
 #: The chores run every FREQUENT; the others run every INTERVAL.
 FREQUENT_CHORES = frozenset({"outbox", "spool", "sweep"})
-EVERY_CHORE = FREQUENT_CHORES | {"reconcile", "retention", "digest"}
+EVERY_CHORE = FREQUENT_CHORES | {"reconcile", "held", "retention", "twilio deletions",
+                                  "digest"}
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
@@ -43,6 +50,10 @@ OUTBOX_GRACE = timedelta(seconds=30)
 FIRST_LOOKBACK = timedelta(hours=1)
 #: Overlap between reconciliation windows (clocks differ; MessageSids dedupe).
 OVERLAP = timedelta(minutes=2)
+#: Reconciliation never looks further back than this: handled MessageSids are marked
+#: for ``sessions.store.HANDLED_SECONDS`` (8 days), and a message older than the mark
+#: could be replayed to a worker who erased themselves.
+LOOKBACK_LIMIT = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,9 @@ class Report:
     replayed: int = 0
     swept: int = 0
     reconciled: int = 0
+    released: int = 0
     expired: int = 0
+    deleted_at_twilio: int = 0
 
 
 class Upkeep:
@@ -63,6 +76,9 @@ class Upkeep:
         self.service = service
         self.twilio = twilio
         self.prefix = service.settings.redis_prefix
+        self.to_worker = ToWorker(service.settings, service.cases, service.conn,
+                                  lambda: twilio)
+        self.forgetting = TwilioForgetting(service.deletions, twilio)
 
     def tick(self, now: datetime | None = None,
              chores: frozenset[str] = EVERY_CHORE) -> Report:
@@ -77,7 +93,10 @@ class Upkeep:
             replayed=run("spool", lambda: self.service.drain_spool(self.deliver)),
             swept=run("sweep", lambda: self.service.dispatcher.sweep(now)),
             reconciled=run("reconcile", lambda: self.reconcile(now)),
+            released=run("held", lambda: self.to_worker.release_open(now)),
             expired=run("retention", lambda: self.retention(now)),
+            deleted_at_twilio=run("twilio deletions",
+                                  lambda: self.forgetting.run(now).deleted),
         )
         run("digest", self.schedule_digest)
         if chores != FREQUENT_CHORES or report != Report():
@@ -118,15 +137,20 @@ class Upkeep:
                    if not job_waiting(service.conn, service.alert_job_id(case_id))]
         return sum(1 for case_id in waiting if service.enqueue_alert(case_id))
 
-    def deliver(self, inbound: Inbound, bodies: tuple[str, ...]) -> None:
-        """Text late replies to a worker (the webhook's answer could not carry them)."""
-        for body in bodies:
+    def deliver(self, key: str, inbound: Inbound, bodies: tuple[str, ...],
+                forget: bool = False) -> bool:
+        """Send late replies to a worker (the webhook's answer could not carry them), in
+        order; False if one could not go yet (it and the rest are tried next tick)."""
+        for i, body in enumerate(bodies):
+            message = Message(key=f"{key}:{i}", purpose="reply", text=body, forget=forget)
             try:
-                self.twilio.send(inbound.sender, body,
-                                 whatsapp=inbound.channel == Channel.WHATSAPP)
+                result = self.to_worker.reply(inbound.sender, inbound.channel, message)
             except TransportError as exc:
                 log.error("late reply not sent: %s", exc.code)
-                return
+                return False
+            if result.outcome == Outcome.HELD:
+                log.warning("late reply held: %s", result.reason)
+        return True
 
     def reconcile(self, now: datetime) -> int:
         """Handle inbound messages Twilio has and we never saw; return how many."""
@@ -136,6 +160,7 @@ class Upkeep:
         last: Any = self.service.conn.get(key)
         since = (datetime.fromisoformat(last.decode()) - OVERLAP if last
                  else now - FIRST_LOOKBACK)
+        since = max(since, now - LOOKBACK_LIMIT)
         handled = 0
         for received in inbound_since(self.twilio, since):
             whatsapp = received.sender.startswith("whatsapp:")
@@ -147,8 +172,9 @@ class Upkeep:
                 continue
             handled += 1
             log.warning("reconciled a message we had missed")
-            if outcome.bodies and not self.service.optouts.opted_out(inbound.sender):
-                self.deliver(inbound, outcome.bodies)
+            if outcome.bodies:
+                self.deliver(f"reconciled:{received.sid}", inbound, outcome.bodies,
+                             outcome.erased)
         self.service.conn.set(key, now.isoformat(), ex=7 * 86400)
         return handled
 
@@ -158,7 +184,11 @@ class Upkeep:
         if not self.service.conn.set(key, "1", nx=True, ex=2 * 86400):
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
-        return self.service.cases.strip_older_than(cutoff, now)
+        self.service.messages.strip_older_than(cutoff, now)
+        stripped = self.service.cases.strip_older_than(cutoff, now)
+        if self.twilio.configured:
+            self.service.deletions.before(cutoff, now)
+        return stripped
 
     def _guarded(self, name: str, chore: Callable[[], int]) -> int:
         try:

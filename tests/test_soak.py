@@ -50,7 +50,7 @@ def live_server(overrides):  # type: ignore[no-untyped-def]
         try:
             requests.get(f"{base}/healthz", timeout=1)  # answers (503 without a worker)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still booting
             time.sleep(0.2)
     else:
         server.kill()

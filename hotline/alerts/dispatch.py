@@ -7,6 +7,7 @@ It only wires the parts, each in its own module, and gives jobs one object to ca
   e-mail), and what Twilio's status callbacks do to it;
 - ``writing``: the words of one delivery, written at send time from the case;
 - ``digest``: the daily list of open cases;
+- ``notices``: notices to coordinators (an organizer's case numbers keep failing);
 - ``sweeper``: deliveries and escalations a crash or a lost job left behind.
 
 Jobs in ``workers/`` call it; so does ``claims`` when an organizer answers.
@@ -24,6 +25,7 @@ import redis
 from hotline.alerts.alerting import Alerting
 from hotline.alerts.attempts import Attempts
 from hotline.alerts.digest import Digests
+from hotline.alerts.notices import Notices
 from hotline.alerts.sweeper import Sweeper
 from hotline.alerts.wiring import Senders, Wiring
 from hotline.alerts.writing import Writer
@@ -50,6 +52,7 @@ class Dispatcher:
         self.attempts = Attempts(w, Writer(w))
         self.alerting = Alerting(w, self.attempts)
         self.digests = Digests(w, self.attempts.enqueue)
+        self.notices = Notices(w, self.attempts.enqueue, self.attempts.transports_for)
         self.sweeper = Sweeper(w, self.attempts)
 
     @classmethod
@@ -122,6 +125,13 @@ class Dispatcher:
     def sweep(self, now: datetime | None = None) -> int:
         """Move on deliveries and escalations a crash or a lost job left behind."""
         return self.sweeper.sweep(now)
+
+    # -- notices to coordinators -----------------------------------------------------
+
+    def failed_claims(self, organizer: Organizer, count: int, now: datetime) -> int:
+        """Tell the coordinators (or DIGEST_TO) that an organizer's case numbers keep
+        failing; once per organizer and hour."""
+        return self.notices.failed_claims(organizer, count, now)
 
     # -- the daily digest ------------------------------------------------------------
 

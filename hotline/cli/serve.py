@@ -124,9 +124,10 @@ def worker(burst: bool, fork: bool) -> None:
                                  socket_timeout=30)
     queue = Queue(settings.alerts_queue, connection=conn)
     from hotline.alerts.dispatch import Dispatcher
+    from hotline.store.db import prepare
 
     with Dispatcher.opened(settings) as dispatcher:
-        dispatcher.cases.create_tables()
+        prepare(dispatcher.cases.engine, embedded=not settings.database_url)
         digest_at = dispatcher.schedule_digest()
     logging.getLogger(__name__).info("next digest at %s", digest_at.isoformat())
     worker_class: type[HotlineWorker] | type[ForkingHotlineWorker] = ForkingHotlineWorker
