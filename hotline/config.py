@@ -45,8 +45,8 @@ class Settings:
     database_url: str = ""
     """DATABASE_URL: SQLAlchemy URL; empty means SQLite at var/hotline.db."""
     database_timeout: float = 2.0
-    """DATABASE_TIMEOUT_SECONDS: deadline of each SQL statement and connection attempt on
-    the request path (PostgreSQL statement/connect timeouts, SQLite busy timeout)."""
+    """DATABASE_TIMEOUT_SECONDS: deadline of each PostgreSQL statement and connection
+    attempt on the request path (SQLite waits at most 5 s for another writer)."""
     twilio_auth_token: str = ""
     """TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature; ``dev-token`` in development."""
     public_base_url: str = ""

@@ -137,29 +137,16 @@ def forget_cut_connections() -> None:
 
 
 @pytest.fixture
-def postgres_proxy() -> Iterator[tuple[Proxy, str]]:
-    """A proxy in front of the test PostgreSQL, and a database URL through it (a schema
-    of this test's own); skipped when the suite runs on SQLite."""
-    import os
-    import uuid
-
-    from sqlalchemy import create_engine, text
+def postgres_proxy(database_url: str) -> Iterator[tuple[Proxy, str]]:
+    """A proxy in front of the test's PostgreSQL database, and the database's URL through
+    it; skipped when the suite runs on SQLite."""
     from sqlalchemy.engine import make_url
 
-    base = os.environ.get("HOTLINE_TEST_DATABASE_URL")
-    if not base or not base.startswith("postgresql"):
+    if not database_url.startswith("postgresql"):
         pytest.skip("needs HOTLINE_TEST_DATABASE_URL (PostgreSQL)")
-    url = make_url(base)
+    url = make_url(database_url)
     proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
-    schema = f"hltest_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    through = url.set(host="127.0.0.1", port=proxy.port).update_query_dict(
-        {"options": f"-csearch_path={schema}"})
+    through = url.set(host="127.0.0.1", port=proxy.port)
     yield proxy, through.render_as_string(hide_password=False)
     proxy.close()
     forget_cut_connections()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()

@@ -43,11 +43,12 @@ def rows_changed(result: Result[Any]) -> int:
 def make_engine(url: str, deadline: float | None = None) -> Engine:
     """Create the engine; SQLite gets foreign keys and a busy timeout like PostgreSQL.
 
-    With a ``deadline`` (seconds; the request path) every statement and connection
-    attempt gives up after it (``store.deadline``).
+    With a ``deadline`` (seconds; the request path) every PostgreSQL statement and
+    connection attempt gives up after it (``store.deadline``).
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": deadline or 5})
+        # SQLite's own deadline: a writer waits at most this long for another one
+        engine = create_engine(url, connect_args={"timeout": 5})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):

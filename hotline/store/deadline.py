@@ -5,7 +5,7 @@ after ``statement_timeout`` on the server (a lock wait) and a little later on th
 client (a server or proxy that accepts and never answers: the connection is closed, and
 SQLAlchemy throws away the pool). After such a failure, new connections are refused at
 once for a short while (a circuit breaker), so one request pays the deadline once, not
-once per statement. SQLite: its busy timeout is the deadline.
+once per statement. SQLite: its busy timeout (5 s, ``make_engine``) is the deadline.
 """
 
 from __future__ import annotations

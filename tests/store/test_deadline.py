@@ -7,6 +7,7 @@ freeze; on SQLite, a writer holding the database's lock stands in for the freeze
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -31,7 +32,7 @@ WORKER = "+12135550191"
 #: A whole report up to its summary: the next "1" files it.
 REPORT = ("hello", "2", "1", "Sunny Market", "0", "1", "He kept my tips", "1", "1", "1", "1",
           "0", "1")
-SAVED = "Your report is saved. Your case number is"
+SAVED = re.compile(r"[Ss]aved.*number is \d+")
 NOT_SAVED = ("Sorry, we could not save this right now. Your answers are kept. "
              "Send 1 to try again in a few minutes.")
 
@@ -82,19 +83,21 @@ def test_a_frozen_postgresql_gets_an_answer_in_time_and_the_report_is_filed_once
     proxy.thaw()
     assert wait_for(lambda: database_answers(web), timeout=30)
     (filed,) = web.say(WORKER, "1")
-    assert SAVED in filed
+    assert SAVED.search(filed), filed
     (case,) = cases_in(url, overrides)
     assert case.employer == "Sunny Market" and case.details == "He kept my tips"
 
 
 def test_a_locked_sqlite_database_gets_an_answer_in_time_too(  # type: ignore[no-untyped-def]
-        web_on, overrides: dict[str, Any], tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'locked.db'}"
-    web = web_on(url)
+        web_on, overrides: dict[str, Any], database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own lock (the PostgreSQL leg freezes a proxy instead)")
+    web = web_on(database_url)
     for message in REPORT:
         web.say(WORKER, message)
 
-    holder = sqlite3.connect(tmp_path / "locked.db", timeout=1, isolation_level=None)
+    holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=1,
+                             isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another writer that never finishes
     try:
         response = web.text(WORKER, "1", timeout=10)
@@ -104,8 +107,8 @@ def test_a_locked_sqlite_database_gets_an_answer_in_time_too(  # type: ignore[no
         holder.execute("ROLLBACK")
         holder.close()
     (filed,) = web.say(WORKER, "1")
-    assert SAVED in filed
-    (case,) = cases_in(url, overrides)
+    assert SAVED.search(filed), filed
+    (case,) = cases_in(database_url, overrides)
     assert case.employer == "Sunny Market"
 
 
