@@ -109,6 +109,7 @@ class TwilioApi:
     listed: list[dict[str, str]] = field(default_factory=list)
     #: while set, each request is recorded and then held until ``release`` (a hung API)
     held: threading.Event | None = None
+    lost: bool = False
     #: seconds to wait after accepting each of the next messages, before answering
     stalls: list[float] = field(default_factory=list)
     #: SIDs deleted through DELETE …/Messages/{sid}.json, in order (erasure, retention)
@@ -156,9 +157,13 @@ class TwilioApi:
     def hold(self) -> None:
         self.held = threading.Event()
 
-    def release(self) -> None:
-        if self.held is not None:
-            self.held.set()
+    def release(self, *, lost: bool = False) -> None:
+        """Let held requests go on; ``lost``: as if they never reached Twilio (a 500,
+        nothing created)."""
+        self.lost = lost
+        held, self.held = self.held, None  # later requests are answered as usual
+        if held is not None:
+            held.set()
 
     def fail(self, code: int, *, status: int = 400, times: int = 1) -> None:
         with self.lock:
@@ -219,8 +224,11 @@ class TwilioApi:
         form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
         with self.lock:
             self.requests.append(form)
-        if self.held is not None:
-            self.held.wait(30)
+        held = self.held
+        if held is not None:
+            held.wait(30)
+            if self.lost:
+                return _twilio_error(20500, 500)
         with self.lock:
             if path != expected or auth != _basic(ACCOUNT_SID, self.auth_token):
                 self.bad_requests.append(path)

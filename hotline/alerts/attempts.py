@@ -24,7 +24,7 @@ from hotline.alerts.wiring import (
 )
 from hotline.alerts.writing import Skip, Writer
 from hotline.outbound import OptedOut, PermanentFailure, TransportError, WindowClosed
-from hotline.outbound.twilio_sms import classify
+from hotline.outbound.twilio_sms import UNCONFIRMED, classify
 from hotline.store.cases import CaseView
 from hotline.store.deliveries import (
     ALERTS,
@@ -156,12 +156,31 @@ class Attempts:
         now = now or datetime.now(UTC)
         row = self.w.deliveries.take(delivery_id, now)
         if row is None:
-            stuck = self.w.deliveries.interrupted(delivery_id, now)
-            if stuck is not None:  # its worker died mid-send: never send it twice
-                return self.failed(stuck, TransportError("interrupted"), now,
-                                   already_marked=True)
+            stuck = self.w.deliveries.get(delivery_id)
+            if stuck is not None and stuck.status == Status.SENDING:
+                return self.interrupted(stuck, now)
             return "not pending"
         return self.attempt(row, final=final, now=now)
+
+    def interrupted(self, row: Delivery, now: datetime) -> str:
+        """Move on a send whose worker died mid-way (its lease lapsed); never send twice.
+
+        Twilio can say whether it got the message: the row goes back to pending marked
+        unconfirmed, so its next try looks in Twilio's list first and sends only if the
+        message is not there. An e-mail or a webhook post cannot be looked up: it falls
+        back to the next transport instead (or is listed by ``hotline alerts failed``).
+        """
+        phone = row.transport in (Transport.SMS, Transport.WHATSAPP)
+        closed = self.w.deliveries.interrupted(row.id, now,
+                                               look_up=UNCONFIRMED if phone else None)
+        if closed is None:
+            return "not pending"  # still within its lease: the send may go on
+        log.warning("delivery %d (%s) was left mid-send by a worker that died", row.id,
+                    row.transport)
+        if phone:
+            self.enqueue(closed, suffix=f"-unconfirmed-{closed.attempts}")
+            return "looking it up"
+        return self.failed(closed, TransportError("interrupted"), now, already_marked=True)
 
     def first_attempt(self, row: Delivery, case: CaseView, now: datetime) -> str:
         """Make a new delivery's first attempt in the alert job; queue a job to retry it."""

@@ -4,8 +4,10 @@ A delivery is a row before it is a job, and an escalation is a due time before i
 job: the rows are the truth, the jobs in Redis only a way to act on them. Every sweep
 (the worker's upkeep, every few seconds) looks for
 
-- deliveries still ``sending`` after their lease: the sender died mid-send. They are
-  closed as ``interrupted`` and fall back to the next transport (never sent twice on one);
+- deliveries still ``sending`` after their lease: the sender died mid-send. A text is
+  looked up in Twilio's list before any new try (sent only if Twilio does not have it);
+  an e-mail or webhook post, which cannot be looked up, falls back to the next transport
+  (never sent twice on one transport);
 - deliveries still ``pending`` well after their next try was due, with no job waiting
   for them (the job was lost with Redis's data, or failed on a database error at its
   last retry): a job is queued with the tries they have left, so they are retried,
@@ -24,7 +26,6 @@ from rq.job import Job, JobStatus
 
 from hotline.alerts.attempts import Attempts
 from hotline.alerts.wiring import DELIVER_JOB, ESCALATE_JOB, FAILURE_TTL, Wiring
-from hotline.outbound import TransportError
 from hotline.store.deliveries import SENDING_LEASE, Delivery, Status
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,9 @@ class Sweeper:
         return moved + self._escalations(now)
 
     def _interrupted(self, row: Delivery, now: datetime) -> int:
-        stuck = self.w.deliveries.interrupted(row.id, now)
-        if stuck is None:
-            return 0  # its lease was renewed meanwhile: the send goes on
-        log.warning("delivery %d was left mid-send by a worker that died", row.id)
-        self.attempts.failed(stuck, TransportError("interrupted"), now, already_marked=True)
-        return 1
+        if now - row.updated_at < SENDING_LEASE:
+            return 0  # maybe still sending
+        return int(self.attempts.interrupted(row, now) != "not pending")
 
     def _pending(self, row: Delivery, now: datetime) -> int:
         intervals = self.w.settings.alert_retry_intervals

@@ -231,19 +231,24 @@ class DeliveryStore:
                 DeliveryRow.updated_at < before).order_by(DeliveryRow.id).limit(limit))
             return [view(r) for r in rows]
 
-    def interrupted(self, delivery_id: int, now: datetime) -> Delivery | None:
+    def interrupted(self, delivery_id: int, now: datetime, *,
+                    look_up: str | None = None) -> Delivery | None:
         """Close a send whose worker died mid-way (still ``sending`` past the lease).
 
-        It may or may not have reached the provider, so it is never sent again: it is
-        marked failed ("interrupted") and the caller falls back to the next transport.
+        It may or may not have reached the provider. Where the provider can be asked
+        (Twilio), ``look_up`` is the error code that makes the next try look for it
+        before sending: the row goes back to ``pending`` with it. Elsewhere it is never
+        sent again: it is marked failed ("interrupted") and the caller falls back.
         """
         stale = now - SENDING_LEASE
+        status, error = ((Status.PENDING, look_up) if look_up
+                         else (Status.FAILED, "interrupted"))
         with Session(self.engine) as db, db.begin():
             closed = rows_changed(db.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.id == delivery_id, DeliveryRow.status == str(Status.SENDING),
                        DeliveryRow.updated_at < stale)
-                .values(status=str(Status.FAILED), error="interrupted", updated_at=now)
+                .values(status=str(status), error=error, updated_at=now)
             ))
             if not closed:
                 return None

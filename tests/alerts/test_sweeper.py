@@ -4,10 +4,11 @@ never goes out before the case's first alert."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from casework import WORKER, add, delivered, file
-from fakes import Jobs, Mailbox, TwilioApi
+from fakes import Jobs, Mailbox, TwilioApi, WebhookSink
 from sqlalchemy import update
 
 from hotline.alerts.wiring import DELIVER_JOB, ESCALATE_JOB
@@ -23,27 +24,87 @@ def age(service: Service, delivery_id: int, seconds: float) -> None:
             updated_at=datetime.now(UTC) - timedelta(seconds=seconds)))
 
 
-def test_a_delivery_left_mid_send_falls_back_once_its_lease_lapses(
-        alert_service: Service, jobs: Jobs, twilio_api: TwilioApi, mailbox: Mailbox) -> None:
-    dispatcher = alert_service.dispatcher
-    ana = add(alert_service, "Ana", "+12135550101", email="ana@example.org")
-    case_id, ref = file(alert_service)
-    sms = dispatcher.deliveries.ensure(chain=f"c{case_id}:alert:o{ana.id}", transport="sms",
-                                       purpose="alert", case_id=case_id, organizer_id=ana.id,
-                                       now=datetime.now(UTC))
+def left_mid_send(service: Service, transport: str, organizer_id: int | None) -> tuple[int, int]:
+    """A case being alerted whose delivery's sender died while sending it."""
+    dispatcher = service.dispatcher
+    case_id, _ = file(service)
+    who = f"o{organizer_id}" if organizer_id else "hook"
+    row = dispatcher.deliveries.ensure(chain=f"c{case_id}:alert:{who}", transport=transport,
+                                       purpose="alert", case_id=case_id,
+                                       organizer_id=organizer_id, now=datetime.now(UTC))
     dispatcher.wiring.assignments.start(case_id, urgent=False, reasons=(),
                                         now=datetime.now(UTC),
                                         due_at=datetime.now(UTC) + timedelta(hours=1))
-    assert dispatcher.deliveries.take(sms.id, datetime.now(UTC)) is not None  # then it died
+    assert dispatcher.deliveries.take(row.id, datetime.now(UTC)) is not None  # then it died
+    return case_id, row.id
+
+
+def test_a_text_left_mid_send_that_twilio_never_got_is_sent_once_its_lease_lapses(
+        alert_service: Service, jobs: Jobs, twilio_api: TwilioApi, mailbox: Mailbox) -> None:
+    dispatcher = alert_service.dispatcher
+    ana = add(alert_service, "Ana", "+12135550101", email="ana@example.org")
+    case_id, sms = left_mid_send(alert_service, "sms", ana.id)
 
     assert dispatcher.sweep() == 0  # within its lease: maybe still sending
-    age(alert_service, sms.id, 31)
+    age(alert_service, sms, 31)
     assert dispatcher.sweep() == 1
     jobs.run()
-    assert twilio_api.requests == []  # never sent again on the transport it may have used
-    (mail,) = mailbox.to("ana@example.org")
-    assert ref in mail["Subject"]
-    assert dispatcher.deliveries.get(sms.id).error == "interrupted"
+    (sent,) = twilio_api.to("+12135550101")  # looked up first: not there, so sent, once
+    assert sent["Body"].startswith("Hotline case")
+    assert dispatcher.deliveries.get(sms).status == Status.SENT
+    assert mailbox.messages == []
+
+
+def test_a_text_left_mid_send_that_twilio_had_is_recorded_sent_not_sent_again(
+        alert_service: Service, jobs: Jobs, twilio_api: TwilioApi, mailbox: Mailbox) -> None:
+    dispatcher = alert_service.dispatcher
+    ana = add(alert_service, "Ana", "+12135550101", email="ana@example.org")
+    case_id, sms = left_mid_send(alert_service, "sms", ana.id)
+    twilio_api.hold()  # the dead sender's request: Twilio took it, the answer never came
+    sender = threading.Thread(target=lambda: dispatcher.senders.twilio.send(
+        "+12135550101", alert_text(alert_service, case_id)))
+    sender.start()
+    assert wait(lambda: twilio_api.requests)
+    twilio_api.release()
+    sender.join(10)
+    age(alert_service, sms, 31)
+    assert dispatcher.sweep() == 1
+    jobs.run()
+    assert len(twilio_api.requests) == 1  # found in Twilio's list: nothing sent again
+    assert dispatcher.deliveries.get(sms).status == Status.SENT
+    assert mailbox.messages == []
+
+
+def test_an_e_mail_or_post_left_mid_send_falls_back_or_fails_visibly(
+        alert_service: Service, jobs: Jobs, mailbox: Mailbox, webhook_sink: WebhookSink) -> None:
+    dispatcher = alert_service.dispatcher
+    case_id, hook = left_mid_send(alert_service, "webhook", None)
+    age(alert_service, hook, 31)
+    assert dispatcher.sweep() == 1
+    jobs.run()
+    assert webhook_sink.posts == []  # it may have arrived: never posted twice
+    row = dispatcher.deliveries.get(hook)
+    assert (row.status, row.error) == (Status.FAILED, "interrupted")
+    (failed,) = dispatcher.deliveries.failed(datetime.now(UTC))
+    assert failed[0].id == hook
+
+
+def alert_text(service: Service, case_id: int) -> str:
+    from hotline.alerts import texts
+
+    case = service.cases.get(case_id)
+    return texts.alert(service.catalogs, texts.Facts.of(case), "en")
+
+
+def wait(condition: object, timeout: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def test_a_send_that_lasts_keeps_its_lease(alert_service: Service) -> None:
