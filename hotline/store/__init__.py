@@ -1,1 +1,2 @@
-"""SQL stores: ``db`` (Base, engine), then one module per table family. Imports only the pure layer."""
+"""SQL stores: ``db`` (Base, engine), then one module per table family.
+Imports only the pure layer."""
