@@ -34,7 +34,7 @@ from hotline.words.segments import (
 #: SMS segments a reply may cost unless its message says otherwise (``BUDGET: N``).
 DEFAULT_BUDGET = 2
 #: Stand-ins for placeholders when a message is measured on its own.
-SAMPLE_PARAMS = {"ref": "48213", "phone": "(213) 555-0100", "count": "3"}
+SAMPLE_PARAMS = {"ref": "482135", "phone": "(213) 555-0100", "count": "3"}
 
 _BUDGET = re.compile(r"\bBUDGET:\s*(\d+|none)\b", re.IGNORECASE)
 
@@ -97,7 +97,9 @@ def _swaps(swaps: Iterable[tuple[str, str]]) -> str:
 
 def _msgids(reply: Reply) -> Iterator[tuple[str | None, str]]:
     yield None, reply.msgid
-    if reply.prefix:
+    if isinstance(reply.prefix, Msg):
+        yield from _param_msgids(reply.prefix)
+    elif reply.prefix:
         yield None, reply.prefix
     for value in (*reply.params.values(), *reply.options, *(v for _, v in reply.extra)):
         yield from _param_msgids(value)
