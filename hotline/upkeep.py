@@ -2,8 +2,9 @@
 
 Each tick: re-queue alerts whose case was committed while Redis was down (the outbox),
 replay inbound messages kept in the spool and text their replies, reconcile with
-Twilio's list of inbound messages (any MessageSid we never saw is handled now), and,
-once a day, strip personal data from cases past RETENTION_DAYS.
+Twilio's list of inbound messages (any MessageSid we never saw is handled now), e-mail
+coordinators 30, 7 and 1 days before a dated figure runs out, and, once a day, strip
+personal data from cases past RETENTION_DAYS.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.alerts.reminders import send_reminders
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.outbound import TransportError
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
@@ -48,6 +50,7 @@ class Report:
     replayed: int = 0
     reconciled: int = 0
     expired: int = 0
+    reminded: int = 0
 
 
 class Upkeep:
@@ -66,6 +69,7 @@ class Upkeep:
             replayed=self._guarded("spool", lambda: self.service.drain_spool(self.deliver)),
             reconciled=self._guarded("reconcile", lambda: self.reconcile(now)),
             expired=self._guarded("retention", lambda: self.retention(now)),
+            reminded=self._guarded("facts", lambda: send_reminders(self.service, now)),
         )
         log.info("upkeep: %s", report)
         return report

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-from hotline.dialogue import flow, messages
+from hotline.dialogue import explain, flow, messages
 from hotline.dialogue.effects import CaseKind, Effect, Erase, FileCase, MediaItem, OptIn, OptOut
+from hotline.dialogue.facts import FactBook, packaged
 from hotline.dialogue.inbound import MAX_BODY, Channel, Inbound
 from hotline.dialogue.keywords import (
     LANGUAGE_NAME,
@@ -26,7 +28,7 @@ from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
 from hotline.dialogue.session import MAX_DETAIL_MESSAGES, MAX_MEDIA, Draft, Session
 from hotline.dialogue.steps import StepId
-from hotline.dialogue.topics import TOPICS, Topic
+from hotline.dialogue.topics import TOPIC_CHANGES, TOPICS, Topic
 
 #: Longest answer kept for a one-line question (business, place, name).
 MAX_SHORT_ANSWER = 200
@@ -45,6 +47,10 @@ class Context:
     idle_seconds: int = 2 * 3600
     report_keep_seconds: int = 72 * 3600
     center_phone: str = ""
+    facts: FactBook = field(default_factory=packaged)
+    """The dated figures the explainers state (FACTS_FILE)."""
+    zone: tzinfo = field(default_factory=lambda: ZoneInfo("America/Los_Angeles"))
+    """The center's time zone: a figure's dates are days on its calendar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,7 @@ class Outcome:
 
 def step(session: Session, inbound: Inbound, now: datetime, ctx: Context) -> Outcome:
     """Advance one sender's conversation by one inbound message."""
-    turn = _Turn(ctx, inbound)
+    turn = _Turn(ctx, inbound, now.astimezone(ctx.zone).date())
     stamp = int(now.timestamp())
     s = session
     if s.locale not in ctx.languages:
@@ -108,9 +114,10 @@ def _one_number(text: str) -> int | None:
 class _Turn:
     """The replies and effects of one step, built up as the message is understood."""
 
-    def __init__(self, ctx: Context, inbound: Inbound) -> None:
+    def __init__(self, ctx: Context, inbound: Inbound, day: date) -> None:
         self.ctx = ctx
         self.inbound = inbound
+        self.day = day  # the center's calendar day: which dated figures hold
         self.text = inbound.text.strip()
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
@@ -469,11 +476,8 @@ class _Turn:
         if topic is None:
             return self.show(replace(s, step=StepId.RIGHTS))
         part = min(part, len(topic.parts) - 1)
-        extra = _topic_nav(part + 1 < len(topic.parts))
-        text: Param = Msg(topic.parts[part])
-        if part == 0 and topic.stamp:
-            text = Joined((text, Msg(topic.stamp)), "\n")
-        self.replies.append(Reply("{text}", {"text": text}, extra=extra))
+        text, more = explain.said(topic, part, self.ctx.facts, self.day)
+        self.replies.append(Reply("{text}", {"text": text}, extra=_topic_nav(more)))
         return replace(s, step=StepId.TOPIC, topic=str(topic.id), part=part)
 
     def show(self, s: Session, *, not_understood: bool = False, empty: bool = False,
@@ -560,7 +564,7 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     asked), the menus, the confirmations and a summary of a typical report. ``hotline
     i18n check`` measures each of these in SMS segments.
     """
-    turn = _Turn(ctx, Inbound("SM0", Channel.SMS, "+12135550100", ""))
+    turn = _Turn(ctx, Inbound("SM0", Channel.SMS, "+12135550100", ""), date.min)
     base = Session(locale=locale)
     found: list[FixedReply] = []
 
@@ -569,9 +573,16 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
         turn.replies.clear()
 
     for topic in TOPICS:
-        for part, msgid in enumerate(topic.parts):
-            turn.show_topic(base, topic.id, part)
-            take(f"{topic.id} {part + 1}/{len(topic.parts)}", msgid)
+        for part, pieces in enumerate(topic.parts):
+            first = pieces[0] if isinstance(pieces[0], str) else pieces[0].stated
+            for label, text in explain.variants(topic, part, ctx.facts):
+                more = part + 1 < len(topic.parts)
+                turn.replies.append(Reply("{text}", {"text": text}, extra=_topic_nav(more)))
+                take(f"{topic.id} {part + 1}/{len(topic.parts)}"
+                     + (f" ({label})" if label else ""), first)
+    turn.replies.append(Reply("{text}", {"text": explain.changes(explain.SAMPLE_DAY)},
+                              extra=_topic_nav(False)))
+    take("topic (rules changed)", TOPIC_CHANGES)
     turn.replies.append(Reply(messages.NOT_UNDERSTOOD, extra=_topic_nav(True)))
     take("topic (not understood)", messages.NOT_UNDERSTOOD)
     for step_id in (StepId.MENU, StepId.RIGHTS, StepId.RESUME, StepId.FIX, StepId.ERASE,

@@ -39,6 +39,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
 from hotline.dialogue.engine import Context, FixedReply, fixed_replies
+from hotline.dialogue.facts import FactBook, packaged
 from hotline.dialogue.keywords import (
     COMMANDS,
     CONSENT_WORDS,
@@ -492,11 +493,12 @@ def offered_languages(locales_dir: Path,
 
 def check(locales_dir: Path, languages: Sequence[str], *,
           menu_languages: Sequence[str] | None = None, fold_accents: bool = True,
-          center_phone: str = "", costs: bool = True) -> Result:
+          center_phone: str = "", costs: bool = True, facts: FactBook | None = None) -> Result:
     """Check the catalogs of ``languages`` and measure every fixed reply in each.
 
     ``menu_languages`` are the languages the menus list (the enabled ones); replies are
-    rendered for SMS, folding accents as the bot does when ``fold_accents`` is on.
+    rendered for SMS, folding accents as the bot does when ``fold_accents`` is on, with
+    the dated figures of ``facts`` (the packaged facts file by default).
     """
     locales_dir = Path(locales_dir)
     template, problems = _template(locales_dir)
@@ -515,7 +517,7 @@ def check(locales_dir: Path, languages: Sequence[str], *,
         item_costs: tuple[Cost, ...] = ()
         if catalogs is not None and item in readable:
             item_costs = tuple(_costs(catalogs, menu, item, template, fold_accents,
-                                      center_phone))
+                                      center_phone, facts or packaged()))
             for cost in item_costs:
                 if cost.over_budget:
                     problems.append(_budget_problem(item, cost))
@@ -541,10 +543,11 @@ def _report(item: _Loaded, template: Catalog | None,
 
 
 def _costs(catalogs: Catalogs, menu: tuple[str, ...], item: _Loaded,
-           template: Catalog | None, fold: bool, center_phone: str) -> Iterator[Cost]:
+           template: Catalog | None, fold: bool, center_phone: str,
+           facts: FactBook) -> Iterator[Cost]:
     topics = ((str(t.id), t.keywords) for t in TOPICS)
     ctx = Context(lexicon=catalogs.lexicon(topics), languages=menu,
-                  center_phone=center_phone)
+                  center_phone=center_phone, facts=facts)
     covered: set[tuple[str | None, str]] = set()
     replies = list(fixed_replies(ctx, item.locale))
     for fixed in replies:

@@ -319,7 +319,7 @@ def test_the_command_prints_file_line_problems_and_fails(locales: Path) -> None:
     english = runner.invoke(main, ["i18n", "check", "--lang", "en"], env=env)
     assert english.exit_code == 0, english.output
     assert "check passed" in english.output
-    assert "GSM-7 2 SMS" in english.output and "minimum_wage 1/4" in english.output
+    assert "GSM-7 2 SMS" in english.output and "minimum_wage 1/5" in english.output
 
     line = translate(_po(locales, "es"), messages.FILED, "Su caso es {numero}.")
     broken = runner.invoke(main, ["i18n", "check", "--lang", "es", "--brief"], env=env)
