@@ -94,8 +94,8 @@ def check(langs: tuple[str, ...], brief: bool) -> None:
     """Find broken, missing or costly messages; exit 1 if there are any."""
     from hotline.dialogue.facts import FactsError
     from hotline.words.check import check as run_check
-    from hotline.words.check import display_path
     from hotline.words.facts import load as load_facts
+    from hotline.words.findings import display_path
 
     settings = config.load()
     languages = langs or settings.languages
