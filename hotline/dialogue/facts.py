@@ -207,7 +207,9 @@ def _fact(kind: Kind, table: Mapping[str, Any], where: str) -> Fact:
 
 def _text(table: Mapping[str, Any], name: str, where: str) -> str:
     value = table.get(name)
-    if not isinstance(value, str) or not value.strip():
+    if value is not None and not isinstance(value, str):
+        raise FactsError(f"{where}: {name} must be written in quotes, like \"$16.90\"")
+    if not value or not value.strip():
         raise FactsError(f"{where}: {name} is missing")
     return value.strip()
 
