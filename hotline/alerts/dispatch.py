@@ -6,7 +6,8 @@ It only wires the parts, each in its own module, and gives jobs one object to ca
 - ``attempts``: how one delivery is attempted, retried and falls back (WhatsApp → SMS →
   e-mail), and what Twilio's status callbacks do to it;
 - ``writing``: the words of one delivery, written at send time from the case;
-- ``digest``: the daily list of open cases.
+- ``digest``: the daily list of open cases;
+- ``notices``: notices to coordinators (an organizer's case numbers keep failing).
 
 Jobs in ``workers/`` call it; so does ``claims`` when an organizer answers.
 """
@@ -23,6 +24,7 @@ import redis
 from hotline.alerts.alerting import Alerting
 from hotline.alerts.attempts import Attempts
 from hotline.alerts.digest import Digests
+from hotline.alerts.notices import Notices
 from hotline.alerts.wiring import Senders, Wiring
 from hotline.alerts.writing import Writer
 from hotline.config import Settings
@@ -48,6 +50,7 @@ class Dispatcher:
         self.attempts = Attempts(w, Writer(w))
         self.alerting = Alerting(w, self.attempts)
         self.digests = Digests(w, self.attempts.enqueue)
+        self.notices = Notices(w, self.attempts.enqueue, self.attempts.transports_for)
 
     @classmethod
     @contextmanager
@@ -115,6 +118,13 @@ class Dispatcher:
     def retry(self, chain: str, now: datetime | None = None) -> Transport | None:
         """Start a message that reached nobody again from its first transport (staff)."""
         return self.attempts.retry(chain, now)
+
+    # -- notices to coordinators -----------------------------------------------------
+
+    def failed_claims(self, organizer: Organizer, count: int, now: datetime) -> int:
+        """Tell the coordinators (or DIGEST_TO) that an organizer's case numbers keep
+        failing; once per organizer and hour."""
+        return self.notices.failed_claims(organizer, count, now)
 
     # -- the daily digest ------------------------------------------------------------
 

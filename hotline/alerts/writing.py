@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.alerts import digest
+from hotline.alerts import digest, notices
 from hotline.alerts import texts as alerts
 from hotline.alerts.wiring import Wiring, need
 from hotline.outbound import OptedOut, WindowClosed
@@ -39,6 +39,8 @@ class Writer:
         w = self.w
         if row.purpose == Purpose.DIGEST:
             return digest.send(w, row, now)
+        if row.purpose == Purpose.NOTICE:
+            return self._send_notice(row, now)
         if case is None or case.id != row.case_id:
             case = w.cases.get(row.case_id) if row.case_id is not None else None
         if case is None:
@@ -75,6 +77,17 @@ class Writer:
                             sms=row.transport == Transport.SMS)
         template = {"1": case.ref, "2": self._summary(facts)}
         return self._send_phone(row, organizer, text, now, template)
+
+    def _send_notice(self, row: Delivery, now: datetime) -> str | None:
+        written = notices.write(self.w, row)
+        if written is None:
+            return None
+        organizer, text = written
+        if row.transport == Transport.EMAIL:
+            address = organizer.email if organizer else row.recipient
+            return self.w.senders.email.send(need(address), text.split(". ")[0], text)
+        assert organizer is not None
+        return self._send_phone(row, organizer, text, now, None)
 
     def _send_phone(self, row: Delivery, organizer: Organizer, text: str, now: datetime,
                     template: dict[str, str] | None) -> str:

@@ -35,7 +35,7 @@ from hotline.words.segments import (
 #: SMS segments a reply may cost unless its message says otherwise (``BUDGET: N``).
 DEFAULT_BUDGET = 2
 #: Stand-ins for placeholders when a message is measured on its own.
-SAMPLE_PARAMS = {"ref": "48213", "phone": "(213) 555-0100", "count": "3"}
+SAMPLE_PARAMS = {"ref": "482135", "phone": "(213) 555-0100", "count": "3"}
 
 _BUDGET = re.compile(r"\bBUDGET:\s*(\d+|none)\b", re.IGNORECASE)
 
