@@ -13,7 +13,7 @@ from hotline.dialogue.prompts import topic_nav
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.session import Draft, Session
 from hotline.dialogue.steps import StepId
-from hotline.dialogue.topics import TOPIC_CHANGES, TOPICS
+from hotline.dialogue.topics import TOPIC_CHANGES, TOPICS, Part
 from hotline.dialogue.turn import Turn
 
 
@@ -38,6 +38,15 @@ SAMPLE_DRAFT = Draft(industry="restaurant", employer="Seoul Garden Korean BBQ",
                      contact="text", name="Maria", media=(("https://x", "image/jpeg"),))
 
 
+#: The longest answers a summary can hold: every issue, photos, the longest labels, and
+#: quotes that must be shortened to fit (the catalog text around them must leave room).
+LONGEST_DRAFT = Draft(industry="cleaning", employer="서울가든 Seoul Garden Korean BBQ & Tofu House",
+                      location="Western Ave & W 6th St, Koreatown, Los Angeles, CA 90020",
+                      issues=tuple(o.value for o in flow.ISSUE_TYPES), details=("...",),
+                      when="this_year", still_working=False, contact="whatsapp",
+                      name="María José 👩🏽‍🍳", media=(("https://x", "image/jpeg"),) * 20)
+
+
 def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     """List every reply the bot can send whose text is fixed, as ``locale`` gets it.
 
@@ -55,12 +64,15 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
 
     for topic in TOPICS:
         for part, pieces in enumerate(topic.parts):
-            first = pieces[0] if isinstance(pieces[0], str) else pieces[0].stated
             for label, text in explain.variants(topic, part, ctx.facts):
                 more = part + 1 < len(topic.parts)
                 turn.replies.append(Reply("{text}", {"text": text}, extra=topic_nav(more)))
                 take(f"{topic.id} {part + 1}/{len(topic.parts)}"
-                     + (f" ({label})" if label else ""), first)
+                     + (f" ({label})" if label else ""), _first(pieces))
+        _, opening = next(explain.variants(topic, 0, ctx.facts))
+        turn.replies.append(Reply("{text}", {"text": opening},
+                                  extra=topic_nav(len(topic.parts) > 1, offer_report=True)))
+        take(f"{topic.id} 1/{len(topic.parts)} (first message)", _first(topic.parts[0]))
     turn.replies.append(Reply("{text}", {"text": explain.changes(explain.SAMPLE_DAY)},
                               extra=topic_nav(False)))
     take("topic (rules changed)", TOPIC_CHANGES)
@@ -71,11 +83,22 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
         turn.show(replace(base, step=step_id), not_understood=True)
         take(f"{step_id}", prompts.prompt(replace(base, step=step_id),
                                             ctx.languages).msgid)
+    for step_id, last in ((StepId.MENU, 4), (StepId.RIGHTS, len(TOPICS)),
+                          (StepId.RESUME, len(flow.RESUME)), (StepId.FIX, len(flow.FIXABLE)),
+                          (StepId.ERASE, 2), (StepId.CONFIRM, len(flow.CONFIRM)),
+                          *((q.step, len(q.options)) for q in flow.QUESTIONS.values()
+                            if q.options)):
+        turn.show(replace(base, step=step_id, draft=SAMPLE_DRAFT), out_of_range=last)
+        take(f"{step_id} (out of range)",
+             prompts.prompt(replace(base, step=step_id, draft=SAMPLE_DRAFT),
+                            ctx.languages).msgid)
     for step_id in (StepId.CONTACT_NUMBER, StepId.CALLBACK_NUMBER):
         turn.show(replace(base, step=step_id), prefix=messages.BAD_NUMBER)
         take(f"{step_id} (bad number)", flow.QUESTIONS[step_id].prompt)
     turn.show(replace(base, step=StepId.CONFIRM, draft=SAMPLE_DRAFT))
     take("summary", messages.SUMMARY)
+    turn.show(replace(base, step=StepId.CONFIRM, draft=LONGEST_DRAFT))
+    take("summary (every issue, long answers)", messages.SUMMARY)
     ref = {"ref": "48213"}
     for name, msgid, params in (
         ("welcome", messages.WELCOME, {}),
@@ -95,3 +118,9 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     turn.language_menu(base)
     found.append(FixedReply("language menu", LANGUAGE_NAME, turn.replies.pop(), NAME_CONTEXT))
     return tuple(found)
+
+
+def _first(pieces: Part) -> str:
+    """Return the msgid whose budget and line a part's cost is reported under."""
+    piece = pieces[0]
+    return piece if isinstance(piece, str) else piece.stated

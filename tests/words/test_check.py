@@ -47,7 +47,7 @@ def test_a_renamed_placeholder_is_reported_at_its_line_and_the_language_is_not_o
 
 def test_a_dropped_placeholder_and_a_broken_brace_are_reported(locales: Path, before) -> None:  # type: ignore[no-untyped-def]
     es = po_of(locales, "es")
-    translate(es, messages.CALLBACK_FILED, "Gracias. Un organizador le llamará.")
+    translate(es, messages.CALLBACK_FILED, "Gracias. Alguien del equipo le va a llamar.")
     translate(es, messages.FILED, "Gracias. Su número de caso es {ref.")
     dropped, broken = line_of(es, messages.CALLBACK_FILED), line_of(es, messages.FILED)
     found = {p.line: p for p in new_problems(locales, before)}
