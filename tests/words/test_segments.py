@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from hotline.words.segments import (
     Encoding,
     Segments,
+    capacity,
     fold_to_gsm7,
     graphemes,
     is_gsm7,
@@ -208,6 +209,17 @@ def test_a_zwj_family_on_a_boundary_moves_whole_to_the_next_segment() -> None:
 def test_a_keycap_digit_is_ucs2_and_one_cluster() -> None:
     assert measure(f"Reply {KEYCAP}").encoding is Encoding.UCS2
     assert measure("a" * 66 + KEYCAP + "a" * 67) == Segments(Encoding.UCS2, 136, 3)
+
+
+@pytest.mark.parametrize(("encoding", "segments", "units"), [
+    (Encoding.GSM7, 1, 160), (Encoding.GSM7, 2, 306), (Encoding.GSM7, 3, 459),
+    (Encoding.UCS2, 1, 70), (Encoding.UCS2, 2, 134), (Encoding.UCS2, 3, 201),
+])
+def test_capacity_is_what_a_budget_of_segments_holds(encoding: Encoding, segments: int,
+                                                    units: int) -> None:
+    assert capacity(encoding, segments) == units
+    text = ("a" if encoding is Encoding.GSM7 else HANGUL) * units
+    assert measure(text).count == segments and measure(text + text[0]).count == segments + 1
 
 
 # Naming the culprit
