@@ -1,4 +1,4 @@
-"""Read a worker's typed answer: option numbers, a phone number, a clipped echo."""
+"""Read a worker's typed answer: option numbers and phone numbers."""
 
 from __future__ import annotations
 
@@ -33,19 +33,6 @@ def numbers(text: str) -> list[int]:
     for chunk in found:
         digits.extend(int(d) for d in chunk) if len(chunk) > 1 else digits.append(int(chunk))
     return digits
-
-
-def one_number(text: str) -> int | None:
-    """Read a single option number, or None when there is none or more than one."""
-    found = numbers(text)
-    return found[0] if len(found) == 1 else None
-
-
-def clip(text: str | None, limit: int = 40) -> str:
-    """Shorten a worker's answer for an echo in a reply."""
-    if not text:
-        return ""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def phone(text: str) -> str | None:
