@@ -50,13 +50,15 @@ class Loaded:
     """What one load brings back: the session and, for a duplicate, the earlier reply.
 
     ``recent`` counts this sender's messages in the last minute (throttling);
-    ``handled`` says the MessageSid was handled before even if its reply is gone (erased).
+    ``handled`` says the MessageSid was handled before even if its reply is gone (erased);
+    ``opted_out`` that the sender sent STOP (the session then says so too).
     """
 
     session: Session
     earlier_reply: bytes | None
     recent: int = 0
     handled: bool = False
+    opted_out: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,18 @@ class SessionStore:
         """Mark a MessageSid handled; False if it was already (organizers' commands)."""
         return bool(self.conn.set(self._handled_key(sid), b"1", nx=True, ex=HANDLED_SECONDS))
 
+    def _optout_key(self, state_key: str) -> str:
+        # the sender's opt-out flag: no expiry, and erasure leaves it (STOP outlives it)
+        return f"{self.prefix}o:{state_key[len(self.prefix) + 2:]}"
+
+    def opt_out(self, sender: str) -> None:
+        """Remember in Redis that this sender sent STOP (until ``opt_in``)."""
+        self.conn.set(self._optout_key(self._keys(sender)[0]), b"1")
+
+    def opt_in(self, sender: str) -> None:
+        """Forget a sender's STOP."""
+        self.conn.delete(self._optout_key(self._keys(sender)[0]))
+
     def _keys(self, sender: str) -> tuple[str, str, str, str, str]:
         """Return the sender's state, language, lock and rate keys, and the start of the
         keys of its replies (the pseudonym is in each, so erasure can find every one)."""
@@ -136,7 +150,7 @@ class SessionStore:
         keys = self._keys(sender)
         state_key, language_key, lock_key, rate_key, replies = keys
         script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}",
-                       self._handled_key(sid)]
+                       self._handled_key(sid), self._optout_key(state_key)]
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         while True:
@@ -144,7 +158,8 @@ class SessionStore:
                                                [token, LOCK_SECONDS, RATE_WINDOW_SECONDS])
             if result[0] == 1:
                 loaded = self._loaded(state_key, replies + sid, result[1], result[2],
-                                      result[3], int(result[4]), bool(result[5]))
+                                      result[3], int(result[4]), bool(result[5]),
+                                      bool(result[6]))
                 return Turn(loaded, keys, sid, token)
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
@@ -152,7 +167,7 @@ class SessionStore:
 
     def _loaded(self, state_key: str, reply_key: str, raw_state: bytes | None,
                 raw_language: bytes | None, earlier: bytes | None, recent: int = 0,
-                handled: bool = False) -> Loaded:
+                handled: bool = False, opted_out: bool = False) -> Loaded:
         if earlier:
             earlier = self._open(earlier, reply_key)
         session = _FRESH
@@ -162,7 +177,9 @@ class SessionStore:
                 session = Session.from_json(opened)
         if session.locale is None and raw_language:
             session = replace(session, locale=raw_language.decode())
-        return Loaded(session, earlier or None, recent, handled or bool(earlier))
+        if opted_out and not session.opted_out:
+            session = replace(session, opted_out=True)
+        return Loaded(session, earlier or None, recent, handled or bool(earlier), opted_out)
 
     def save(self, turn: Turn, session: Session, reply: bytes) -> None:
         """Store the session, the language and the reply to the turn's MessageSid, and
@@ -202,11 +219,11 @@ class SessionStore:
 
 _BEGIN = """
 if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
-local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
-if v[4] then return {1, v[1], v[2], v[3], 0, v[4]} end
+local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7])
+if v[4] then return {1, v[1], v[2], v[3], 0, v[4], v[5]} end
 local n = redis.call('incr', KEYS[5])
 if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
-return {1, v[1], v[2], v[3], n, v[4]}
+return {1, v[1], v[2], v[3], n, v[4], v[5]}
 """
 
 _SAVE = """
