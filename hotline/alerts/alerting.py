@@ -215,7 +215,7 @@ class Alerting:
         self.attempts.start_webhook(case.id, Purpose.TAKEN, now)
         if organizer.email:
             self.attempts.start(case.id, Purpose.REPORT, organizer, now)
-        if case.consent and case.contact_method != "none" and w.ready("twilio"):
+        if w.ready("twilio"):  # the one path to a worker honours (and records) their choice
             transport = Transport.WHATSAPP if case.channel == "whatsapp" else Transport.SMS
             row = w.deliveries.ensure(chain=chain_of(case.id, Purpose.WORKER, None, "worker"),
                                       transport=transport, purpose=Purpose.WORKER,

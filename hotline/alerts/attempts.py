@@ -22,7 +22,7 @@ from hotline.alerts.wiring import (
     FAILURE_TTL,
     Wiring,
 )
-from hotline.alerts.writing import Writer
+from hotline.alerts.writing import Skip, Writer
 from hotline.outbound import OptedOut, PermanentFailure, TransportError, WindowClosed
 from hotline.outbound.twilio_sms import classify
 from hotline.store.cases import CaseView
@@ -186,6 +186,9 @@ class Attempts:
             if self.use_template(row, now, exc.code):
                 return "template"
             return self.failed(row, exc, now)
+        except Skip as skip:
+            deliveries.mark(row.id, Status.SKIPPED, now, error=skip.reason[:60])
+            return "skipped"
         except PermanentFailure as exc:
             return self.failed(row, exc, now)
         except TransportError as exc:
@@ -205,11 +208,12 @@ class Attempts:
     # -- what Twilio reports later ---------------------------------------------------
 
     def reported(self, provider_id: str, status: str, code: str) -> bool:
-        """Queue the handling of a Twilio status callback that says a message failed."""
+        """Queue the handling of a Twilio status callback that says a message failed
+        (unless Twilio had said it was delivered: callbacks come out of order)."""
         if status not in ("failed", "undelivered") or not provider_id:
             return False
         row = self.w.deliveries.by_provider_id(provider_id)
-        if row is None:
+        if row is None or self.w.messages.arrived(provider_id):
             return False
         try:
             self.w.queue.enqueue(FAILED_LATER_JOB, row.id, code[:12] or "0",
@@ -227,6 +231,8 @@ class Attempts:
         row = self.w.deliveries.get(delivery_id)
         if row is None or row.status != Status.SENT:
             return "not sent"
+        if row.provider_id and self.w.messages.arrived(row.provider_id):
+            return "delivered"  # a delivered report came too: never move back from it
         self.w.deliveries.mark(row.id, Status.FAILED, now, error=f"twilio {code}")
         exc = classify(code)
         if isinstance(exc, WindowClosed) and self.use_template(row, now, exc.code):
