@@ -129,7 +129,10 @@ def test_a_message_that_reached_nobody_is_listed_and_can_be_retried(
     mailbox.refuse.add("ana@example.org")
     alert_service.dispatcher.alert(case_id, now=DAY)
     jobs.run()
-    assert twilio_api.accepted == [] and mailbox.messages == []
+    # reached nobody: the coordinator (e-mail only) is told, and nobody else got anything
+    assert twilio_api.accepted == []
+    assert [m["To"] for m in mailbox.messages] == ["cora@example.org"]
+    assert "reached no organizer" in body_of(mailbox.messages[0])
     assert ("delivery_failed", "alert email: smtp recipient refused") in \
         alert_service.cases.events(case_id)
 
