@@ -145,7 +145,7 @@ class Crypto:
             raise Unreadable("cannot decrypt: is the old key missing from "
                              "HOTLINE_ENCRYPTION_KEYS?") from None
 
-    def shown(self, token: bytes | None, what: str) -> str | None:
+    def shown(self, token: bytes | None, what: str = "case field") -> str | None:
         """Decrypt a field for a reader, or show it as ``UNREADABLE`` (logged by name,
         never by content) so one lost key never stops a list, an export or a claim."""
         try:

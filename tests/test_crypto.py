@@ -81,7 +81,7 @@ def test_the_pseudonym_key_never_changes_for_a_given_secret() -> None:
 
 
 def test_new_data_is_encrypted_under_an_hkdf_key_and_old_derived_data_still_opens() -> None:
-    old_token = _before_hkdf("secret").encrypt("Taqueria Sol".encode())
+    old_token = _before_hkdf("secret").encrypt(b"Taqueria Sol")
     crypto = Crypto("secret")
     assert crypto.decrypt(old_token) == "Taqueria Sol"
     new_token = crypto.encrypt("Taqueria Sol")

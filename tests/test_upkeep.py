@@ -152,3 +152,21 @@ def test_hotline_reconcile_handles_a_missed_message(  # type: ignore[no-untyped-
     assert len(twilio_api.to("+13235550111")) == 2
     again = CliRunner().invoke(main, ["reconcile"], env=alert_env)
     assert "0 missed" in again.output
+
+
+def test_one_spooled_message_whose_key_is_gone_never_stops_the_tick(  # type: ignore[no-untyped-def]
+        parts, twilio_api: TwilioApi) -> None:
+    from hotline.crypto import Crypto, new_key
+    from hotline.store.cases import CaseStore
+    from hotline.store.spool import Spool
+
+    service, upkeep = parts
+    lost = Spool(CaseStore(service.cases.engine, Crypto("secret", new_key())))
+    lost.put(Inbound("SMlost", Channel.SMS, "+13235550111", "hola"))
+    service.spool.put(Inbound("SMkept", Channel.SMS, WORKER, "hola"))
+    for text in ("hello", "PERSON", "1"):
+        say(service, text, number="+13235550122", now=datetime.now(UTC) - timedelta(days=400))
+    report = upkeep.tick()
+    assert report.replayed == 1 and report.expired == 1  # retention ran after the spool
+    assert twilio_api.to(WORKER) and twilio_api.to("+13235550111") == []
+    assert service.spool.count("unreadable") == 1

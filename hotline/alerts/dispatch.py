@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from hotline.alerts import routing, urgency
 from hotline.alerts import texts as alerts
 from hotline.config import Settings
-from hotline.crypto import Crypto
+from hotline.crypto import Crypto, Unreadable
 from hotline.outbound import OptedOut, PermanentFailure, TransportError, WindowClosed
 from hotline.outbound.email import EmailSender
 from hotline.outbound.twilio_sms import TwilioSender, classify
@@ -661,7 +661,11 @@ class Dispatcher:
     def _sender_of(self, case_id: int) -> str | None:
         with Session(self.cases.engine) as db:
             token = db.scalar(select(CaseRow.sender_enc).where(CaseRow.id == case_id))
-        return self.cases.crypto.decrypt(token)
+        try:
+            return self.cases.crypto.decrypt(token)
+        except Unreadable:  # its key was dropped: the worker cannot be reached, say so
+            log.warning("case %d: the worker's number opens under no configured key", case_id)
+            return None
 
     def _send_webhook(self, row: Delivery, case: CaseView,
                       assignment: Assignment | None) -> str:
