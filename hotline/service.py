@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import redis
-from rq import Queue, Retry
+from rq import Retry
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.alerts.claims import Claims
@@ -29,6 +29,7 @@ from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
+from hotline.sessions import jobs
 from hotline.sessions.store import Busy, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine
@@ -76,7 +77,7 @@ class Service:
             report_keep_seconds=settings.report_keep_hours * 3600,
             language_keep_seconds=settings.language_keep_days * 86400,
         )
-        self.alerts = Queue(settings.alerts_queue, connection=conn)
+        self.alerts = jobs.queue(settings.alerts_queue, conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)

@@ -66,7 +66,7 @@ def test_a_case_filed_while_the_queue_was_down_is_alerted_by_the_next_tick(parts
     service.alerts = working
 
     assert upkeep.tick(datetime.now(UTC) + timedelta(minutes=1)).requeued == 1
-    assert [job.args for job in working.get_jobs()] == [(case.id,)]
+    assert [tuple(job.args) for job in working.get_jobs()] == [(case.id,)]
     assert upkeep.tick(datetime.now(UTC) + timedelta(minutes=2)).requeued == 0
 
 
@@ -83,7 +83,7 @@ def test_an_alert_waiting_behind_a_surge_is_left_alone_but_a_lost_one_is_queued_
 
     service.alerts.empty()  # Redis lost the job (restarted without its data)
     assert upkeep.tick(later).requeued == 1
-    assert [job.args for job in service.alerts.get_jobs()] == [(case.id,)]
+    assert [tuple(job.args) for job in service.alerts.get_jobs()] == [(case.id,)]
 
 
 def test_replies_to_spooled_messages_are_texted_when_redis_returns(  # type: ignore[no-untyped-def]

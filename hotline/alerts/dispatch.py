@@ -20,7 +20,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import redis
-from rq import Queue, Retry
+from rq import Retry
 from rq.job import Job
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,7 @@ from hotline.outbound.email import EmailSender
 from hotline.outbound.twilio_sms import TwilioSender, classify
 from hotline.outbound.webhook import WebhookSender
 from hotline.sessions import connection as redis_factory
+from hotline.sessions import jobs
 from hotline.store.assignments import (
     ALERTED,
     COORDINATORS,
@@ -115,7 +116,7 @@ class Dispatcher:
         self.assignments = AssignmentStore(cases.engine)
         self.deliveries = DeliveryStore(cases.engine)
         self.optouts = OptOuts(cases)
-        self.queue = Queue(settings.alerts_queue, connection=conn)
+        self.queue = jobs.queue(settings.alerts_queue, conn)
         self.zone = ZoneInfo(settings.center_timezone)
         self._senders = senders
 

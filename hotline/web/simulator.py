@@ -89,8 +89,9 @@ def init_app(app: Flask) -> None:
     service: Service = app.extensions["hotline"]
     limiter = Limiter(get_remote_address, app=app, strategy="fixed-window",
                       storage_uri="redis://",  # the hotline's own Redis, through its pool
-                      storage_options={"connection_pool": service.conn.connection_pool,
-                                       "key_prefix": _key(service, "limits")})
+                      storage_options={
+                          "connection_pool": service.conn.connection_pool,  # type: ignore[dict-item]
+                          "key_prefix": _key(service, "limits")})
     app.register_blueprint(bp)
     # this app's login view, counted by this app's limiter (tests build many apps)
     limited = limiter.limit(LOGIN_LIMITS, methods=["POST"])(login)
