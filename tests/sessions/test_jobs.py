@@ -63,7 +63,7 @@ def test_a_callback_is_checked_like_a_job(redis_conn, namespace: str) -> None:  
     queue = jobs.queue(namespace, redis_conn)
     job = queue.enqueue("workers.upkeep.tick", on_success=Callback("os.system"))
     with pytest.raises(jobs.ForbiddenJob):
-        jobs.fetch(job.id, redis_conn).success_callback
+        jobs.fetch(job.id, redis_conn).success_callback  # noqa: B018 - resolving is the check
 
 
 def worker_env(overrides: dict[str, Any]) -> dict[str, str]:
