@@ -33,6 +33,7 @@ from hotline.sessions import jobs
 from hotline.sessions.store import Busy, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine
+from hotline.store.deletions import Deletions
 from hotline.store.optouts import OptOuts
 from hotline.store.spool import Spool
 from hotline.words.catalogs import Catalogs
@@ -80,6 +81,7 @@ class Service:
         self.alerts = jobs.queue(settings.alerts_queue, conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
+        self.deletions = Deletions(cases)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
         self._context: Context | None = None
@@ -156,8 +158,14 @@ class Service:
         if organizer is None:
             return None
         try:
+            # a command is carried out once: a Twilio retry or reconciliation of the same
+            # MessageSid must not answer it again (the answer to OK carries the worker's
+            # number and story)
+            if not self.sessions.first_time(inbound.sid):
+                log.info("organizer command already handled (MessageSid seen)")
+                return Handled((), duplicate=True)
             return Handled((self.claims.answer(organizer, inbound, now),))
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, redis.RedisError) as exc:
             log.error("organizer command failed: %s", type(exc).__name__)
             return Handled((self.claims.unavailable(organizer),))
 
@@ -205,6 +213,10 @@ class Service:
             if loaded.earlier_reply is not None:
                 log.info("duplicate MessageSid answered from cache")
                 return Handled(tuple(json.loads(loaded.earlier_reply)), duplicate=True)
+            if loaded.handled:
+                # handled, and its sender erased since: nothing to answer, nothing to redo
+                log.info("MessageSid handled before, its sender erased: ignored")
+                return Handled((), duplicate=True)
             outcome = step(loaded.session, inbound, now, self.context())
             session, replies = outcome.session, outcome.replies
             ref: str | None = None
@@ -226,7 +238,10 @@ class Service:
             bodies = tuple(self.render(reply, locale, inbound.channel, ref) for reply in replies)
             if erased:
                 log.info("sender erased at their request")
-                return Handled(bodies)  # keep nothing, not even this reply
+                # keep nothing, not even this reply; only the bare mark that this
+                # MessageSid was handled, so reconciliation never replays it
+                self.sessions.mark_handled(inbound.sid)
+                return Handled(bodies)
             if loaded.recent > self.settings.reply_limit_per_minute:
                 # a flood or an auto-responder loop: keep handling, stop answering
                 log.warning("replies throttled for a sender (%d messages/minute)",
@@ -251,8 +266,11 @@ class Service:
                     self.sessions.unlock(turn)
 
     def erase(self, sender: str, now: datetime | None = None) -> int:
-        """Forget a sender everywhere: session, cached replies, personal case data."""
+        """Forget a sender everywhere: session, cached replies, personal case data, and
+        (queued for the upkeep, which retries) their messages in Twilio's log."""
         touched = self.cases.erase_sender(sender, now)
+        if self.settings.twilio_account_sid:  # else the REST API cannot be reached
+            self.deletions.number(sender, now)
         self.sessions.forget(sender)
         return touched
 

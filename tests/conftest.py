@@ -233,7 +233,9 @@ def replies_of(xml: bytes) -> list[str]:
     return [el.text or "" for el in root.iter("Message")]
 
 
-# the local Twilio API, SMTP server and webhook that alert tests send to
+# the team of organizers alert tests route among (casework), and the local Twilio API,
+# SMTP server and webhook that alert tests send to (fakes)
+from casework import team  # noqa: E402, F401
 from fakes import (  # noqa: E402, F401
     alert_env,
     alert_overrides,

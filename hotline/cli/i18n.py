@@ -93,7 +93,7 @@ def add(lang: str) -> None:
 def check(langs: tuple[str, ...], brief: bool) -> None:
     """Find broken, missing or costly messages; exit 1 if there are any."""
     from hotline.words.check import check as run_check
-    from hotline.words.check import display_path
+    from hotline.words.findings import display_path
 
     settings = config.load()
     languages = langs or settings.languages

@@ -3,6 +3,11 @@
 Keys carry the HMAC of the sender, never the number; every value is sealed, because a
 session holds the worker's unfinished report and even a language choice, kept a year,
 says something about a person.
+
+Two records say a MessageSid was handled: the reply given to it, under the sender's
+pseudonym (erasure deletes it with everything else of theirs), and a bare mark
+``h:<MessageSid>`` that names no sender and outlives erasure, so reconciliation never
+replays the messages of a worker who asked to be forgotten, nor an organizer's command.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from hotline.sessions.wire import KeptConnection
 #: How long a processed MessageSid is remembered with the reply we gave (Twilio retries
 #: within seconds; a day covers reconciliation runs too).
 DEDUPE_SECONDS = 24 * 3600
+#: How long the bare mark of a handled MessageSid is kept: longer than reconciliation
+#: ever looks back (``upkeep.LOOKBACK_LIMIT``).
+HANDLED_SECONDS = 8 * 86400
 #: How long one sender's lock lives if its holder dies.
 LOCK_SECONDS = 10
 #: How long a second message from the same sender waits for the first to finish
@@ -45,12 +53,14 @@ _CLEAR_LOCALE = re.compile(rb"[a-z]{2,3}(_[A-Za-z]{2,4})?")
 class Loaded:
     """What one load brings back: the session and, for a duplicate, the earlier reply.
 
-    ``recent`` counts this sender's messages in the last minute (throttling).
+    ``recent`` counts this sender's messages in the last minute (throttling);
+    ``handled`` says the MessageSid was handled before even if its reply is gone (erased).
     """
 
     session: Session
     earlier_reply: bytes | None
     recent: int = 0
+    handled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +100,17 @@ class SessionStore:
 
     # -- keys -------------------------------------------------------------------------
 
+    def _handled_key(self, sid: str) -> str:
+        return f"{self.prefix}h:{sid}"
+
+    def mark_handled(self, sid: str) -> None:
+        """Record that a MessageSid was handled, naming no sender (survives erasure)."""
+        self.conn.set(self._handled_key(sid), b"1", ex=HANDLED_SECONDS)
+
+    def first_time(self, sid: str) -> bool:
+        """Mark a MessageSid handled; False if it was already (organizers' commands)."""
+        return bool(self.conn.set(self._handled_key(sid), b"1", nx=True, ex=HANDLED_SECONDS))
+
     def _keys(self, sender: str) -> tuple[str, str, str, str, str]:
         """Return the sender's state, language, lock and rate keys, and the start of the
         keys of its replies (the pseudonym is in each, so erasure can find every one)."""
@@ -118,7 +139,8 @@ class SessionStore:
         while another message holds the lock."""
         keys = self._keys(sender)
         state_key, language_key, lock_key, rate_key, replies = keys
-        script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}"]
+        script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}",
+                       self._handled_key(sid)]
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         while True:
@@ -126,7 +148,7 @@ class SessionStore:
                                                [token, LOCK_SECONDS, RATE_WINDOW_SECONDS])
             if result[0] == 1:
                 loaded = self._loaded(state_key, language_key, replies + sid, result[1],
-                                      result[2], result[3], int(result[4]))
+                                      result[2], result[3], int(result[4]), bool(result[5]))
                 return Turn(loaded, keys, sid, token)
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
@@ -134,7 +156,7 @@ class SessionStore:
 
     def _loaded(self, state_key: str, language_key: str, reply_key: str,
                 raw_state: bytes | None, raw_language: bytes | None, earlier: bytes | None,
-                recent: int = 0) -> Loaded:
+                recent: int = 0, handled: bool = False) -> Loaded:
         if earlier:
             earlier = self._open(earlier, reply_key)
         session = _FRESH
@@ -146,7 +168,7 @@ class SessionStore:
             locale = self._language(raw_language, language_key)
             if locale:
                 session = replace(session, locale=locale)
-        return Loaded(session, earlier or None, recent)
+        return Loaded(session, earlier or None, recent, handled or bool(earlier))
 
     def _language(self, raw: bytes, key: str) -> str | None:
         """Open a kept language choice; one kept in clear before values were sealed is
@@ -165,10 +187,11 @@ class SessionStore:
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
         reply_key = replies + turn.sid
         locale = self._seal(session.locale.encode(), language_key) if session.locale else ""
-        self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key], [
+        self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key,
+                                            self._handled_key(turn.sid)], [
             self._seal(session.to_json().encode(), state_key), keep, locale,
             self.language_keep_seconds, self._seal(reply, reply_key), DEDUPE_SECONDS,
-            turn.token])
+            turn.token, HANDLED_SECONDS])
 
     def close(self) -> None:
         """Read the last save's reply and let the kept connection go (shutdown, tests)."""
@@ -194,16 +217,18 @@ class SessionStore:
 
 _BEGIN = """
 if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
-local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4])
+local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
+if v[4] then return {1, v[1], v[2], v[3], 0, v[4]} end
 local n = redis.call('incr', KEYS[5])
 if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
-return {1, v[1], v[2], v[3], n}
+return {1, v[1], v[2], v[3], n, v[4]}
 """
 
 _SAVE = """
 redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[3] ~= '' then redis.call('set', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 redis.call('set', KEYS[3], ARGV[5], 'EX', ARGV[6])
+redis.call('set', KEYS[5], '1', 'EX', ARGV[8])
 if redis.call('get', KEYS[4]) == ARGV[7] then redis.call('del', KEYS[4]) end
 return 1
 """

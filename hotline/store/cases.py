@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,13 +27,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from hotline.crypto import Crypto
 from hotline.dialogue.effects import FileCase
 from hotline.store.db import Base
+from hotline.store.refs import RANDOM_DIGITS, new_ref
 
 #: What replaces the sender's pseudonym once their personal data is gone.
 ERASED = "erased"
 EXPIRED = "expired"
 #: Tries at creating the tables while other processes may be creating them too.
 CREATE_TRIES = 8
-#: Tries at a random free reference before using one more digit.
+#: Tries at a random free reference before using one more digit (see ``refs``).
 REF_TRIES = 20
 
 
@@ -150,6 +150,7 @@ class CaseStore:
         """Create missing tables (idempotent; no migrations needed yet)."""
         # tables of other modules share Base; importing them registers them for create_all
         import hotline.store.assignments
+        import hotline.store.deletions
         import hotline.store.deliveries
         import hotline.store.optouts
         import hotline.store.organizers
@@ -204,8 +205,7 @@ class CaseStore:
         }
         media = [{"content_type": m.content_type, "url_enc": enc(m.url)} for m in effect.media]
         for attempt in range(REF_TRIES * 3):
-            digits = 4 + attempt // REF_TRIES
-            ref = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+            ref = new_ref(RANDOM_DIGITS + attempt // REF_TRIES)
             try:
                 with self.engine.begin() as conn:
                     case_id = conn.execute(insert(CaseRow).returning(CaseRow.id),

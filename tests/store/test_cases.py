@@ -29,7 +29,7 @@ def store(database_url: str):  # type: ignore[no-untyped-def]
 def test_a_filed_case_reads_back_decrypted(store: CaseStore) -> None:
     case_id, ref = store.file(REPORT)
     case = store.get(case_id)
-    assert case is not None and case.ref == ref and len(ref) == 4 and ref.isdigit()
+    assert case is not None and case.ref == ref and len(ref) == 6 and ref.isdigit()
     assert (case.employer, case.location, case.name, case.contact) == (
         "대한봉제", "LA 다운타운", "민수", "+12135550100")
     assert case.details == "석 달째\n\n월급을 못 받았어요"

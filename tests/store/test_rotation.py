@@ -90,3 +90,16 @@ def test_a_spooled_message_whose_key_is_gone_is_set_aside_and_the_others_replay(
     assert spool.count("unreadable") == 1
     spool.handled(row_id, ("reply",))
     assert [i.text for _, i, _ in spool.unsent()] == ["second"]
+
+
+def test_a_twilio_deletion_whose_number_is_unreadable_is_given_up_and_the_others_go_on(
+        old_store: CaseStore) -> None:
+    from hotline.store.deletions import Deletions, State
+
+    at = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
+    Deletions(CaseStore(old_store.engine, Crypto("secret", LOST))).number("+12135550100", at)
+    deletions = Deletions(CaseStore(old_store.engine, Crypto("secret", f"{NEW},{OLD}")))
+    deletions.number("+12135550101", at)
+    (due,) = deletions.due(at)
+    assert due.number == "+12135550101"
+    assert deletions.count(State.FAILED) == 1 and deletions.count() == 1

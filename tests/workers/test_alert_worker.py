@@ -15,7 +15,7 @@ from fakes import Mailbox, TwilioApi, WebhookSink
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import update
 
-from hotline.alerts.dispatch import DIGEST_JOB, ESCALATE_JOB
+from hotline.alerts.wiring import DIGEST_JOB, ESCALATE_JOB
 from hotline.sessions import jobs
 from hotline.store.assignments import CaseAlertRow
 from hotline.store.organizers import Changes
