@@ -32,7 +32,7 @@ from hotline.sessions import connection as redis_factory
 from hotline.sessions import jobs
 from hotline.sessions.store import Busy, SessionStore
 from hotline.store.cases import CaseStore
-from hotline.store.db import make_engine
+from hotline.store.db import make_engine, prepare
 from hotline.store.deletions import Deletions
 from hotline.store.optouts import OptOuts
 from hotline.store.spool import Spool
@@ -89,12 +89,20 @@ class Service:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Service:
-        """Connect to Redis and SQL as the settings say (embedded by default)."""
+        """Connect to Redis and SQL as the settings say (embedded by default).
+
+        Refuses to start on a database whose schema is not current (SchemaNotCurrent);
+        only the embedded default is migrated here (see ``store.db.prepare``).
+        """
+        engine = make_engine(settings.sqlalchemy_url)
+        try:
+            prepare(engine, embedded=not settings.database_url)
+        except BaseException:
+            engine.dispose()
+            raise
         conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                      socket_timeout=settings.redis_timeout)
-        crypto = Crypto(settings.secret_key, settings.encryption_keys)
-        cases = CaseStore(make_engine(settings.sqlalchemy_url), crypto)
-        cases.create_tables()
+        cases = CaseStore(engine, Crypto(settings.secret_key, settings.encryption_keys))
         service = cls(settings, conn, cases, Catalogs(settings.locales_path, settings.languages))
         with contextlib.suppress(redis.RedisError):  # Redis down at start: load on first use
             service.sessions.preload()

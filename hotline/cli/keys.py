@@ -49,21 +49,15 @@ def rotate(batch: int) -> None:
     """
     import redis
 
-    from hotline.crypto import Crypto
+    from hotline.cli.cases import open_store
     from hotline.sessions import connection as redis_factory
     from hotline.sessions.rotation import reseal_values
-    from hotline.store.cases import CaseStore
-    from hotline.store.db import make_engine
     from hotline.store.rotation import rotate_fields
 
     settings = config.load()
-    crypto = Crypto(settings.secret_key, settings.encryption_keys)
-    store = CaseStore(make_engine(settings.sqlalchemy_url), crypto)
-    store.create_tables()
-    try:
+    with open_store() as store:  # the schema the code expects, as every command sees it
+        crypto = store.crypto
         fields = rotate_fields(store.engine, crypto, batch)
-    finally:
-        store.engine.dispose()
     tables = ", ".join(f"{name} {count}" for name, count in fields.tables.items() if count)
     click.echo(f"database: {fields.rotated} field(s) re-encrypted"
                + (f" ({tables})" if tables else "")

@@ -1,8 +1,9 @@
-"""Read a worker's typed answer: option numbers, a phone number, a clipped echo."""
+"""Read a worker's typed answer: option numbers and phone numbers."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 
@@ -12,10 +13,19 @@ MAX_SHORT_ANSWER = 200
 DEFAULT_REGION = "US"
 
 _NUMBERS = re.compile(r"\d+")
+#: What turns a digit into a keycap emoji (1️⃣ is 1, U+FE0F, U+20E3).
+_KEYCAP = re.compile("[\ufe0f\u20e3]")
+#: The Korean counter after an option number: "1번", "2번이요", "3번요".
+_COUNTER = re.compile(r"(?<=\d)\s*번(?:이요|이에요|요)?")
 
 
 def numbers(text: str) -> list[int]:
-    """Read "1", "1 3", "1,3", "13" (options never go past 9) as option numbers."""
+    """Read "1", "1 3", "1,3", "13" (options never go past 9) as option numbers.
+
+    Also "1️⃣", "１", "①" and "1번": the ways a phone or a habit writes a number.
+    """
+    if not text.isascii():
+        text = _COUNTER.sub(" ", _KEYCAP.sub("", unicodedata.normalize("NFKC", text)))
     found = _NUMBERS.findall(text)
     if not found or _NUMBERS.sub("", text).strip(" ,.;/&+-#y").strip():
         return []
@@ -23,19 +33,6 @@ def numbers(text: str) -> list[int]:
     for chunk in found:
         digits.extend(int(d) for d in chunk) if len(chunk) > 1 else digits.append(int(chunk))
     return digits
-
-
-def one_number(text: str) -> int | None:
-    """Read a single option number, or None when there is none or more than one."""
-    found = numbers(text)
-    return found[0] if len(found) == 1 else None
-
-
-def clip(text: str | None, limit: int = 40) -> str:
-    """Shorten a worker's answer for an echo in a reply."""
-    if not text:
-        return ""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def phone(text: str) -> str | None:

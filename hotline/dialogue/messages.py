@@ -30,8 +30,16 @@ RIGHTS = N_("Know your rights. Reply with a number:")
 MORE = N_("More")
 # TRANSLATORS: navigation under a rights explainer: "2 Other topics".
 OTHER_TOPICS = N_("Other topics")
+# TRANSLATORS: navigation under the explainer that answers a worker's first message
+# when it described a problem ("no me pagaron"): "3 Report this" starts a report. It
+# takes the place of "Other topics": keep it no longer than that.
+REPORT_THIS = N_("Report this")
 # TRANSLATORS: put before a question repeated because the answer didn't fit.
 NOT_UNDERSTOOD = N_("Sorry, I didn't get that. Reply with a number.")
+# TRANSLATORS: put before a question repeated because the number sent is not one of
+# its options; {last} is the highest option (the question's options follow). Keep it
+# shorter than the "didn't get that" line above.
+OUT_OF_RANGE = N_("Reply with a number from 1 to {last}.")
 # TRANSLATORS: put before the phone number question when the number looked wrong.
 BAD_NUMBER = N_("That number doesn't look right. Please send it with the area code.")
 # TRANSLATORS: put before a question when an empty message arrived.
@@ -43,13 +51,20 @@ PHOTO_NOTED = N_("Photo received. Send more, or send 1 when you are done.")
 # TRANSLATORS: the story is long enough to be stored. Keep "1".
 DETAILS_FULL = N_("Thank you, we have enough details. Send 1 to go on.")
 # TRANSLATORS: summary of the report before sending; each {x} is an answer.
-# BUDGET: 3 (it repeats the worker's answers; measured with typical ones)
+# BUDGET: 3 (it repeats the worker's answers; the bot shortens long or costly ones to fit)
 SUMMARY = N_(
     "Please check your report:\nWork: {industry}\nBusiness: {employer}\nPlace: {location}\n"
     "Problem: {issues}\nWhen: {when}\nStill there: {still}\nContact: {contact}\nName: {name}"
 )
+#: The summary's budget in SMS segments, as its BUDGET comment says: the worker's
+#: quoted answers are shortened until it fits.
+SUMMARY_BUDGET = 3
 # TRANSLATORS: shown in the summary for a question the worker skipped.
 NOT_GIVEN = N_("not given")
+#: Most issue types the summary lists by name; the rest are counted ("+2 more").
+SUMMARY_ISSUES = 3
+# TRANSLATORS: more issue types than the summary or an alert has room for, e.g. "+2 more".
+MORE_ISSUES = N_("+{count} more")
 # TRANSLATORS: shown in the summary for the number of photos, after "Problem".
 PHOTOS = N_("photos: {count}")
 # TRANSLATORS: title of the "change something" menu; numbered items follow.

@@ -37,6 +37,15 @@ SAMPLE_DRAFT = Draft(industry="restaurant", employer="Seoul Garden Korean BBQ",
                      contact="text", name="Maria", media=(("https://x", "image/jpeg"),))
 
 
+#: The longest answers a summary can hold: every issue, photos, the longest labels, and
+#: quotes that must be shortened to fit (the catalog text around them must leave room).
+LONGEST_DRAFT = Draft(industry="cleaning", employer="서울가든 Seoul Garden Korean BBQ & Tofu House",
+                      location="Western Ave & W 6th St, Koreatown, Los Angeles, CA 90020",
+                      issues=tuple(o.value for o in flow.ISSUE_TYPES), details=("...",),
+                      when="this_year", still_working=False, contact="whatsapp",
+                      name="María José 👩🏽‍🍳", media=(("https://x", "image/jpeg"),) * 20)
+
+
 def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     """List every reply the bot can send whose text is fixed, as ``locale`` gets it.
 
@@ -56,6 +65,8 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
         for part, msgid in enumerate(topic.parts):
             turn.show_topic(base, topic.id, part)
             take(f"{topic.id} {part + 1}/{len(topic.parts)}", msgid)
+        turn.show_topic(base, topic.id, 0, offer_report=True)
+        take(f"{topic.id} 1/{len(topic.parts)} (first message)", topic.parts[0])
     turn.replies.append(Reply(messages.NOT_UNDERSTOOD, extra=topic_nav(True)))
     take("topic (not understood)", messages.NOT_UNDERSTOOD)
     for step_id in (StepId.MENU, StepId.RIGHTS, StepId.RESUME, StepId.FIX, StepId.ERASE,
@@ -63,11 +74,22 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
         turn.show(replace(base, step=step_id), not_understood=True)
         take(f"{step_id}", prompts.prompt(replace(base, step=step_id),
                                             ctx.languages).msgid)
+    for step_id, last in ((StepId.MENU, 4), (StepId.RIGHTS, len(TOPICS)),
+                          (StepId.RESUME, len(flow.RESUME)), (StepId.FIX, len(flow.FIXABLE)),
+                          (StepId.ERASE, 2), (StepId.CONFIRM, len(flow.CONFIRM)),
+                          *((q.step, len(q.options)) for q in flow.QUESTIONS.values()
+                            if q.options)):
+        turn.show(replace(base, step=step_id, draft=SAMPLE_DRAFT), out_of_range=last)
+        take(f"{step_id} (out of range)",
+             prompts.prompt(replace(base, step=step_id, draft=SAMPLE_DRAFT),
+                            ctx.languages).msgid)
     for step_id in (StepId.CONTACT_NUMBER, StepId.CALLBACK_NUMBER):
         turn.show(replace(base, step=step_id), prefix=messages.BAD_NUMBER)
         take(f"{step_id} (bad number)", flow.QUESTIONS[step_id].prompt)
     turn.show(replace(base, step=StepId.CONFIRM, draft=SAMPLE_DRAFT))
     take("summary", messages.SUMMARY)
+    turn.show(replace(base, step=StepId.CONFIRM, draft=LONGEST_DRAFT))
+    take("summary (every issue, long answers)", messages.SUMMARY)
     ref = {"ref": "48213"}
     for name, msgid, params in (
         ("welcome", messages.WELCOME, {}),

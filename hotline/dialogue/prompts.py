@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from hotline.dialogue import flow, messages
-from hotline.dialogue.answers import clip
 from hotline.dialogue.keywords import LANGUAGE_NAME, NAME_CONTEXT
-from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
+from hotline.dialogue.replies import Echo, Joined, Msg, Native, Param, Reply
 from hotline.dialogue.session import Draft, Session
 from hotline.dialogue.steps import StepId
 from hotline.dialogue.topics import TOPICS, Topic
@@ -18,9 +17,17 @@ def language_menu(languages: tuple[str, ...]) -> Reply:
     return Reply("{languages}", {"languages": header}, options=options, every_language=True)
 
 
-def topic_part(topic: Topic, part: int) -> Reply:
-    """Return one part of a rights explainer with the navigation lines under it."""
-    extra = topic_nav(part + 1 < len(topic.parts))
+#: The number that starts a report from under an explainer.
+REPORT_THIS = 3
+
+
+def topic_part(topic: Topic, part: int, *, offer_report: bool = False) -> Reply:
+    """Return one part of a rights explainer with the navigation lines under it.
+
+    ``offer_report`` (the explainer answers a first message that described a problem)
+    lists "3 Report this" in place of "2 Other topics", at the same cost in segments.
+    """
+    extra = topic_nav(part + 1 < len(topic.parts), offer_report=offer_report)
     text: Param = Msg(topic.parts[part])
     if part == 0 and topic.stamp:
         text = Joined((text, Msg(topic.stamp)), "\n")
@@ -48,7 +55,11 @@ def summary(d: Draft) -> Reply:
     def label(options: tuple[flow.Option, ...], value: str | None) -> Param:
         return Msg(flow.label_of(options, value)) if value else not_given
 
-    issues: list[Param] = [Msg(flow.label_of(flow.ISSUE_TYPES, i)) for i in d.issues]
+    issues: list[Param] = [Msg(flow.label_of(flow.ISSUE_TYPES, i))
+                           for i in d.issues[:messages.SUMMARY_ISSUES]]
+    if len(d.issues) > messages.SUMMARY_ISSUES:
+        issues.append(Msg(messages.MORE_ISSUES,
+                          params=(("count", len(d.issues) - messages.SUMMARY_ISSUES),)))
     if d.media:
         issues.append(Msg(messages.PHOTOS, params=(("count", len(d.media)),)))
     contact: Param = label(flow.CONTACT_METHODS, d.contact)
@@ -59,21 +70,26 @@ def summary(d: Draft) -> Reply:
         still = label(flow.YES_NO_STILL, "yes" if d.still_working else "no")
     params: dict[str, Param] = {
         "industry": label(flow.INDUSTRIES, d.industry),
-        "employer": clip(d.employer) or not_given,
-        "location": clip(d.location) or not_given,
+        "employer": Echo(d.employer) if d.employer else not_given,
+        "location": Echo(d.location) if d.location else not_given,
         "issues": Joined(tuple(issues)) if issues else not_given,
         "when": label(flow.WHEN, d.when),
         "still": still,
         "contact": contact,
-        "name": clip(d.name) or not_given,
+        "name": Echo(d.name) if d.name else not_given,
     }
-    return Reply(messages.SUMMARY, params, options=tuple(Msg(o.label) for o in flow.CONFIRM))
+    return Reply(messages.SUMMARY, params, options=tuple(Msg(o.label) for o in flow.CONFIRM),
+                 budget=messages.SUMMARY_BUDGET)
 
 
-def topic_nav(more: bool) -> tuple[tuple[str, Param], ...]:
+def topic_nav(more: bool, *, offer_report: bool = False) -> tuple[tuple[str, Param], ...]:
     """Return the navigation lines under a rights explainer."""
     nav: list[tuple[str, Param]] = [("1", Msg(messages.MORE))] if more else []
-    nav += [("2", Msg(messages.OTHER_TOPICS)), ("0", Msg(messages.MAIN_MENU))]
+    if offer_report:
+        nav.append((str(REPORT_THIS), Msg(messages.REPORT_THIS)))
+    else:
+        nav.append(("2", Msg(messages.OTHER_TOPICS)))
+    nav.append(("0", Msg(messages.MAIN_MENU)))
     return tuple(nav)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from hotline.dialogue import flow, messages
-from hotline.dialogue.answers import MAX_SHORT_ANSWER, numbers, one_number, phone
+from hotline.dialogue.answers import MAX_SHORT_ANSWER, numbers, phone
 from hotline.dialogue.effects import CaseKind, FileCase, MediaItem
 from hotline.dialogue.inbound import MAX_BODY
 from hotline.dialogue.keywords import Word
@@ -19,12 +19,14 @@ class ReportSteps(Speaker):
     """Handle the answers of a report (or a call-back request) in progress."""
 
     def on_resume(self, s: Session) -> Session:
-        number = one_number(self.text)
+        number = self.choice()
         if number == 1 and s.history:
             return self.show(replace(s, step=s.history[-1], history=s.history[:-1]))
         if number in (1, 2):
             return self.show(replace(s, step=flow.REPORT_START, history=(), draft=Draft(),
                                      fixing=False))
+        if number is not None:
+            return self.show(s, out_of_range=len(flow.RESUME))
         return self.show(s, not_understood=True)
 
     def on_question(self, s: Session) -> Session:
@@ -36,10 +38,14 @@ class ReportSteps(Speaker):
         return self.answer_text(s, question)
 
     def answer_choice(self, s: Session, question: flow.Question) -> Session:
-        picked = numbers(self.text)
+        picked = self.choices()
         count = len(question.options)
-        if not picked or any(not 1 <= n <= count for n in picked):
+        if not picked:
+            picked = _yes_or_no_option(question, self.yes_or_no(s))
+        if not picked:
             return self.show(s, not_understood=True, empty=not self.text)
+        if any(not 1 <= n <= count for n in picked):
+            return self.show(s, out_of_range=count)
         if not question.multiple and len(picked) > 1:
             return self.show(s, not_understood=True)
         values = [question.options[n - 1].value for n in dict.fromkeys(picked)]
@@ -84,7 +90,7 @@ class ReportSteps(Speaker):
 
     def on_details(self, s: Session) -> Session:
         text = self.text
-        done = text == "1" or self.ctx.lexicon.means(Word.DONE, text, s.locale)
+        done = numbers(text) == [1] or self.ctx.lexicon.means(Word.DONE, text, s.locale)
         if done:
             return self.advance(s, StepId.WHEN)
         if not text:
@@ -100,17 +106,21 @@ class ReportSteps(Speaker):
         return replace(s, draft=replace(s.draft, details=details))
 
     def on_confirm(self, s: Session) -> Session:
-        number = one_number(self.text)
+        number = self.choice()
         if number == 1:
             return self.file_report(s)
         if number == 2:
             return self.show(s.moved(StepId.FIX))
+        if number is not None:
+            return self.show(s, out_of_range=len(flow.CONFIRM))
         return self.show(s, not_understood=True)
 
     def on_fix(self, s: Session) -> Session:
-        number = one_number(self.text)
-        if number is None or not 1 <= number <= len(flow.FIXABLE):
+        number = self.choice()
+        if number is None:
             return self.show(s, not_understood=True)
+        if not 1 <= number <= len(flow.FIXABLE):
+            return self.show(s, out_of_range=len(flow.FIXABLE))
         target = flow.FIXABLE[number - 1][1]
         return self.show(replace(s, fixing=True).moved(target))
 
@@ -169,6 +179,14 @@ class ReportSteps(Speaker):
             name=d.name if report else None,
             media=tuple(MediaItem(u, t) for u, t in d.media) if report else (),
         )
+
+def _yes_or_no_option(question: flow.Question, answer: bool | None) -> list[int]:
+    """Return the number of the yes (or no) option of a yes-or-no question, if it is one."""
+    if answer is None:
+        return []
+    wanted = "yes" if answer else "no"
+    return [n for n, option in enumerate(question.options, start=1) if option.value == wanted]
+
 
 def _answered(draft: Draft, field_name: str, value: Any) -> Draft:
     """Store one answer in the draft field a question names."""

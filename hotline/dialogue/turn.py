@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hotline.dialogue import flow, messages
-from hotline.dialogue.answers import one_number
 from hotline.dialogue.effects import Erase, OptIn, OptOut
 from hotline.dialogue.keywords import TWILIO_RESERVED, Command, Consent, Word, normalize
 from hotline.dialogue.language import detect
-from hotline.dialogue.prompts import find_topic, topic_nav
+from hotline.dialogue.prompts import REPORT_THIS, find_topic, topic_nav
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.report_steps import ReportSteps
 from hotline.dialogue.session import Session
 from hotline.dialogue.steps import StepId
 from hotline.dialogue.topics import TOPICS
+
+#: How many options the main menu lists.
+MENU_OPTIONS = 4
 
 
 class Turn(ReportSteps):
@@ -26,7 +28,7 @@ class Turn(ReportSteps):
         lex = self.ctx.lexicon
         chosen = lex.language(self.text)
         if chosen is None and s.step == StepId.LANGUAGE:
-            number = one_number(self.text)
+            number = self.choice()
             if number and 1 <= number <= len(self.ctx.languages):
                 chosen = self.ctx.languages[number - 1]
         if chosen is None:
@@ -56,7 +58,8 @@ class Turn(ReportSteps):
             return self.command(s, command)
         topic = lex.topic_in(self.text, s.locale)
         if topic is not None:
-            return self.show_topic(s.moved(StepId.TOPIC), topic, 0)
+            # they came with a problem: offer to report it, one number away
+            return self.show_topic(s.moved(StepId.TOPIC), topic, 0, offer_report=True)
         if lex.means(Word.REPORT, self.text, s.locale):
             return self.start_report(s)
         return self.show(replace(s, step=StepId.MENU))
@@ -107,13 +110,16 @@ class Turn(ReportSteps):
         return self.show(s.moved(StepId.ERASE))
 
     def on_erase(self, s: Session) -> Session:
-        number = one_number(self.text)
-        if number == 1:
+        number = self.choice()
+        answer = self.yes_or_no(s) if number is None else None
+        if number == 1 or answer is True:
             self.effects.append(Erase(self.inbound.sender))
             self.say(messages.ERASED)
             return Session()
-        if number == 2:
+        if number == 2 or answer is False:
             return self.leave_language_menu(s)
+        if number is not None:
+            return self.show(s, out_of_range=2)
         return self.show(s, not_understood=True)
 
     # -- global keywords -------------------------------------------------------------
@@ -143,7 +149,7 @@ class Turn(ReportSteps):
 
     def on_menu(self, s: Session) -> Session:
         lex = self.ctx.lexicon
-        number = one_number(self.text)
+        number = self.choice()
         if number == 1 or lex.means(Word.RIGHTS, self.text, s.locale):
             return self.show(s.moved(StepId.RIGHTS))
         if number == 2 or lex.means(Word.REPORT, self.text, s.locale):
@@ -155,10 +161,12 @@ class Turn(ReportSteps):
         topic = lex.topic_in(self.text, s.locale)
         if topic is not None:
             return self.show_topic(s.moved(StepId.TOPIC), topic, 0)
+        if number is not None:
+            return self.show(replace(s, step=StepId.MENU), out_of_range=MENU_OPTIONS)
         return self.show(replace(s, step=StepId.MENU), not_understood=True)
 
     def on_language(self, s: Session) -> Session:
-        number = one_number(self.text)
+        number = self.choice()
         if number and 1 <= number <= len(self.ctx.languages):
             return self.leave_language_menu(replace(s, locale=self.ctx.languages[number - 1]))
         return self.language_menu(s)
@@ -169,7 +177,7 @@ class Turn(ReportSteps):
         return self.show(replace(s, step=StepId.MENU))
 
     def on_rights(self, s: Session) -> Session:
-        number = one_number(self.text)
+        number = self.choice()
         if number is not None and 1 <= number <= len(TOPICS):
             return self.show_topic(s.moved(StepId.TOPIC), TOPICS[number - 1].id, 0)
         if number == 0:
@@ -177,10 +185,12 @@ class Turn(ReportSteps):
         topic = self.ctx.lexicon.topic_in(self.text, s.locale)
         if topic is not None:
             return self.show_topic(s.moved(StepId.TOPIC), topic, 0)
+        if number is not None:
+            return self.show(s, out_of_range=len(TOPICS))
         return self.show(s, not_understood=True)
 
     def on_topic(self, s: Session) -> Session:
-        number = one_number(self.text)
+        number = self.choice()
         current = find_topic(s.topic)
         more = current is not None and s.part + 1 < len(current.parts)
         if more and (number == 1 or self.ctx.lexicon.means(Word.MORE, self.text, s.locale)):
@@ -189,6 +199,10 @@ class Turn(ReportSteps):
             return self.show(replace(s, step=StepId.RIGHTS, topic=None, part=0))
         if number == 0:
             return self.show(replace(s, step=StepId.MENU, history=(), topic=None, part=0))
+        if number == REPORT_THIS or self.ctx.lexicon.means(Word.REPORT, self.text, s.locale):
+            # listed only under an explainer that answered a first message, but it is
+            # never wrong to take someone who asks to report straight to it
+            return self.start_report(replace(s, topic=None, part=0))
         topic = self.ctx.lexicon.topic_in(self.text, s.locale)
         if topic is not None:
             return self.show_topic(s, topic, 0)

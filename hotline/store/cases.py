@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -32,8 +31,6 @@ from hotline.store.refs import RANDOM_DIGITS, new_ref
 #: What replaces the sender's pseudonym once their personal data is gone.
 ERASED = "erased"
 EXPIRED = "expired"
-#: Tries at creating the tables while other processes may be creating them too.
-CREATE_TRIES = 8
 #: Tries at a random free reference before using one more digit (see ``refs``).
 REF_TRIES = 20
 
@@ -145,26 +142,6 @@ class CaseStore:
     def __init__(self, engine: Engine, crypto: Crypto) -> None:
         self.engine = engine
         self.crypto = crypto
-
-    def create_tables(self) -> None:
-        """Create missing tables (idempotent; no migrations needed yet)."""
-        # tables of other modules share Base; importing them registers them for create_all
-        import hotline.store.assignments
-        import hotline.store.deletions
-        import hotline.store.deliveries
-        import hotline.store.optouts
-        import hotline.store.organizers
-        import hotline.store.spool  # noqa: F401
-
-        for attempt in range(CREATE_TRIES):
-            try:
-                Base.metadata.create_all(self.engine)
-                return
-            except (OperationalError, ProgrammingError, IntegrityError):
-                # another process (a second gunicorn worker) is creating them right now
-                if attempt == CREATE_TRIES - 1:
-                    raise
-                time.sleep(0.1 * (attempt + 1))
 
     def ping(self) -> bool:
         """Tell whether the database answers."""

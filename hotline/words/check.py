@@ -17,7 +17,12 @@ It finds:
   language's ``.po``; ``BUDGET: none`` for text that is never sent as an SMS);
 - keyword lists with a word Twilio answers itself (STOP, HELP…) outside the opt-out
   and opt-in lists, or with a word that is also in another keyword list of the same
-  language.
+  language;
+- a Korean particle right after a placeholder (``사건 {ref}을``, ``{phone}로``): its
+  right form depends on the number (see ``particles``);
+- a Spanish word that SMS accent folding turns into another word (pasó → paso, sí →
+  si; see ``accents``), unless the message is flagged ``#, keep-accents`` (it is then
+  sent with its accents, as UCS-2).
 
 ``offered_languages`` is the start-up gate: a language is offered to workers only while
 its catalog parses, is complete and keeps the placeholders in every message workers may
@@ -43,7 +48,8 @@ from hotline.dialogue.keywords import (
     Consent,
     split_words,
 )
-from hotline.words.catalogs import SOURCE_LOCALE, Catalogs, catalog_path
+from hotline.words.accents import meaning_changes
+from hotline.words.catalogs import KEEP_ACCENTS_FLAG, SOURCE_LOCALE, Catalogs, catalog_path
 from hotline.words.costs import budget_problem, reply_costs
 from hotline.words.findings import (
     BLOCKING,
@@ -54,6 +60,7 @@ from hotline.words.findings import (
     Result,
     head,
 )
+from hotline.words.particles import particles_after_placeholders
 from hotline.words.po_files import (
     LoadedCatalog,
     entries,
@@ -68,6 +75,8 @@ from hotline.words.po_files import (
 
 log = logging.getLogger(__name__)
 
+#: Languages whose words ``accents.meaning_changes`` knows.
+FOLD_CHECKED = frozenset({"es"})
 #: Keyword lists in which Twilio's own words belong (Twilio answers them before we do).
 CONSENT_LISTS = frozenset({CONSENT_WORDS[Consent.OPT_OUT], CONSENT_WORDS[Consent.OPT_IN]})
 
@@ -173,6 +182,32 @@ def _check_keywords(loaded: LoadedCatalog) -> Iterator[Problem]:
                               "mean only one thing", loaded.locale, Kind.KEYWORD)
 
 
+def _check_wording(loaded: LoadedCatalog, fold_accents: bool) -> Iterator[Problem]:
+    """Find wording that reads wrong once sent: particles after numbers, folded words."""
+    if loaded.catalog is None:
+        return
+    fold = fold_accents and loaded.locale in FOLD_CHECKED
+    for message in entries(loaded.catalog):
+        if message.fuzzy or is_keyword_list(message.context):
+            continue
+        for text in strings(message):
+            for found in particles_after_placeholders(text):
+                yield Problem(loaded.path, lineno(message),
+                              f"particle after a placeholder: {found} (the right particle "
+                              "depends on the number; put a counter between, e.g. {ref}번, "
+                              f"or the number last): {head(text)}", loaded.locale,
+                              Kind.PARTICLE, for_workers(message))
+            if fold and KEEP_ACCENTS_FLAG not in message.flags:
+                twins = meaning_changes(text)
+                if twins:
+                    words = ", ".join(str(t) for t in twins)
+                    yield Problem(loaded.path, lineno(message),
+                                  f"SMS folding changes words: {words}; reword it, or flag "
+                                  f"the entry '#, {KEEP_ACCENTS_FLAG}' to send it with its "
+                                  f"accents (UCS-2): {head(text)}", loaded.locale, Kind.FOLD,
+                                  for_workers(message))
+
+
 def _load(locales_dir: Path, locale: str, template: Catalog | None,
           template_file: Path) -> LoadedCatalog:
     path = catalog_path(locales_dir, locale)
@@ -239,6 +274,7 @@ def check(locales_dir: Path, languages: Sequence[str], *,
     loaded = [_load(locales_dir, locale, template, template_file) for locale in languages]
     for item in loaded:
         problems.extend(item.problems)
+        problems.extend(_check_wording(item, fold_accents))
     readable = [item for item in loaded if item.catalog is not None
                 or item.locale == SOURCE_LOCALE]
     unreadable = {item.locale for item in loaded} - {item.locale for item in readable}

@@ -97,7 +97,9 @@ def _swaps(swaps: Iterable[tuple[str, str]]) -> str:
 
 def _msgids(reply: Reply) -> Iterator[tuple[str | None, str]]:
     yield None, reply.msgid
-    if reply.prefix:
+    if isinstance(reply.prefix, Msg):
+        yield from _param_msgids(reply.prefix)
+    elif reply.prefix:
         yield None, reply.prefix
     for value in (*reply.params.values(), *reply.options, *(v for _, v in reply.extra)):
         yield from _param_msgids(value)

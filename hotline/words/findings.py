@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from hotline.words.segments import Encoding
+from hotline.words.segments import Encoding, capacity
 
 
 class Kind(StrEnum):
@@ -18,6 +18,8 @@ class Kind(StrEnum):
     PLACEHOLDER = "placeholder"
     BUDGET = "budget"
     KEYWORD = "keyword"
+    PARTICLE = "particle"
+    FOLD = "fold"
 
 
 #: Problems that keep a language from workers: they would see English or broken text.
@@ -62,6 +64,18 @@ class Cost:
     @property
     def over_budget(self) -> bool:
         return self.budget is not None and self.segments > self.budget
+
+    @property
+    def room(self) -> int | None:
+        """Characters (units) left before the reply passes its budget; None if unlimited.
+
+        A UCS-2 budget of 2 holds 134 units, a GSM-7 one 306 (70 or 160 for a budget of
+        1). Negative when over. A character that does not fit whole at a segment boundary
+        can take one unit more, so treat a room of 0 or 1 as full.
+        """
+        if self.budget is None:
+            return None
+        return capacity(self.encoding, self.budget) - self.units
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,6 @@ def test_the_retry_of_a_failed_first_attempt_waits_the_first_interval(
 
     settings = config.load(environ={}, **{**alert_overrides, "alert_retry_seconds": "30,60,300"})
     with Dispatcher.opened(settings) as dispatcher:
-        dispatcher.cases.create_tables()
         dispatcher.organizers.add(Changes(name="Ana", phone="213 555 0101", languages="en"))
         case_id, _ = dispatcher.cases.file(FileCase(
             kind=CaseKind.CALLBACK, locale="en", channel="sms", sender=WORKER,

@@ -236,8 +236,8 @@ def test_the_worker_hears_in_their_language_never_english_and_a_stop_is_respecte
         assert twilio_api.to("+12135550126") == []
         assert ("worker_notice_untranslated", "tl") in service.cases.events(tagalog)
         (notice,) = twilio_api.to(f"whatsapp:{WORKER}")
-        assert notice["Body"] == (f"Buenas noticias: un organizador tiene su caso {ref} y "
-                                  "se comunicará con usted pronto.")  # WhatsApp keeps accents
+        assert notice["Body"] == (f"Buenas noticias: alguien de nuestro equipo tiene su caso "
+                                  f"{ref} y se va a comunicar con usted pronto.")
         assert service.optouts.opted_out("+12135550125")  # Twilio said they sent STOP
         assert len([r for r in twilio_api.requests if r["To"] == "+12135550125"]) == 1
     finally:

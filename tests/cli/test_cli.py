@@ -70,7 +70,6 @@ def test_retention_strips_only_old_cases(env, settings) -> None:  # type: ignore
 
     store = CaseStore(make_engine(settings.sqlalchemy_url),
                       Crypto(settings.secret_key, settings.encryption_keys))
-    store.create_tables()
     case = FileCase(kind=CaseKind.CALLBACK, locale="en", channel="sms", sender="+12135550100",
                     contact_method="call", contact_number="+12135550100")
     old_id, _ = store.file(case, now=datetime.now(UTC) - timedelta(days=400))
@@ -94,7 +93,6 @@ def test_a_csv_export_never_hands_a_spreadsheet_a_formula(env, settings, typed: 
 
     store = CaseStore(make_engine(settings.sqlalchemy_url),
                       Crypto(settings.secret_key, settings.encryption_keys))
-    store.create_tables()
     store.file(FileCase(kind=CaseKind.REPORT, locale="es", channel="sms", sender="+12135550100",
                         contact_method="text", employer=typed, location="Vermont & 3rd",
                         details=(typed,), name="Ana"))

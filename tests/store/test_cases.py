@@ -21,7 +21,6 @@ REPORT = FileCase(kind=CaseKind.REPORT, locale="ko", channel="sms", sender="+121
 @pytest.fixture
 def store(database_url: str):  # type: ignore[no-untyped-def]
     store = CaseStore(make_engine(database_url), Crypto("secret"))
-    store.create_tables()
     yield store
     store.engine.dispose()
 
@@ -62,7 +61,6 @@ def test_cases_list_newest_first(store: CaseStore) -> None:
 def test_an_old_key_still_decrypts_after_rotation(database_url: str) -> None:
     old, new = new_key(), new_key()
     before = CaseStore(make_engine(database_url), Crypto("s", old))
-    before.create_tables()
     case_id, _ = before.file(REPORT)
     after = CaseStore(make_engine(database_url), Crypto("s", f"{new},{old}"))
     case = after.get(case_id)

@@ -39,7 +39,6 @@ class StopsAfter(Crypto):
 @pytest.fixture
 def old_store(database_url: str) -> CaseStore:
     store = CaseStore(make_engine(database_url), Crypto("secret", OLD))
-    store.create_tables()
     return store
 
 

@@ -47,7 +47,7 @@ def test_a_renamed_placeholder_is_reported_at_its_line_and_the_language_is_not_o
 
 def test_a_dropped_placeholder_and_a_broken_brace_are_reported(locales: Path, before) -> None:  # type: ignore[no-untyped-def]
     es = po_of(locales, "es")
-    translate(es, messages.CALLBACK_FILED, "Gracias. Un organizador le llamará.")
+    translate(es, messages.CALLBACK_FILED, "Gracias. Alguien del equipo le va a llamar.")
     translate(es, messages.FILED, "Gracias. Su número de caso es {ref.")
     dropped, broken = line_of(es, messages.CALLBACK_FILED), line_of(es, messages.FILED)
     found = {p.line: p for p in new_problems(locales, before)}
@@ -164,6 +164,7 @@ def test_the_command_prints_file_line_problems_and_fails(locales: Path) -> None:
     assert english.exit_code == 0, english.output
     assert "check passed" in english.output
     assert "GSM-7 2 SMS" in english.output and "minimum_wage 1/4" in english.output
+    assert " left  line " in english.output  # the room left in each reply's budget
 
     line = translate(po_of(locales, "es"), messages.FILED, "Su caso es {numero}.")
     broken = runner.invoke(main, ["i18n", "check", "--lang", "es", "--brief"], env=env)
