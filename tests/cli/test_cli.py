@@ -96,6 +96,7 @@ def test_a_csv_export_never_hands_a_spreadsheet_a_formula(env, settings, typed: 
     store.file(FileCase(kind=CaseKind.REPORT, locale="es", channel="sms", sender="+12135550100",
                         contact_method="text", employer=typed, location="Vermont & 3rd",
                         details=(typed,), name="Ana"))
+    store.engine.dispose()
     exported = CliRunner().invoke(main, ["cases", "export", "--format", "csv"], env=env)
     (row,) = list(csv.DictReader(io.StringIO(exported.output)))
     assert row["employer"] == "'" + typed and row["details"] == "'" + typed

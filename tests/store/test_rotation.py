@@ -3,6 +3,7 @@ the rows after it (the spool's replay included)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -37,9 +38,10 @@ class StopsAfter(Crypto):
 
 
 @pytest.fixture
-def old_store(database_url: str) -> CaseStore:
+def old_store(database_url: str) -> Iterator[CaseStore]:
     store = CaseStore(make_engine(database_url), Crypto("secret", OLD))
-    return store
+    yield store
+    store.engine.dispose()
 
 
 def file(store: CaseStore, n: int) -> None:
