@@ -90,7 +90,7 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     take("summary", messages.SUMMARY)
     turn.show(replace(base, step=StepId.CONFIRM, draft=LONGEST_DRAFT))
     take("summary (every issue, long answers)", messages.SUMMARY)
-    ref = {"ref": "48213"}
+    ref = {"ref": "482135"}
     for name, msgid, params in (
         ("welcome", messages.WELCOME, {}),
         ("welcome with phone", messages.WELCOME_WITH_PHONE, {"phone": "(213) 555-0100"}),
@@ -99,6 +99,13 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
         ("filed, no contact", messages.FILED_NO_CONTACT, ref),
         ("callback filed", messages.CALLBACK_FILED, ref),
         ("file failed", messages.FILE_FAILED, {}),
+        ("filed, nobody reachable", messages.FILED_UNREACHED, ref),
+        ("filed, nobody reachable, phone", messages.FILED_UNREACHED_WITH_PHONE,
+         {**ref, "phone": "(213) 555-0100"}),
+        ("added to the open case", messages.ADDED_TO_CASE, ref),
+        ("case already open", messages.ALREADY_OPEN, ref),
+        ("case limit", messages.CASE_LIMIT, {}),
+        ("case limit, phone", messages.CASE_LIMIT_WITH_PHONE, {"phone": "(213) 555-0100"}),
         ("deleted", messages.DELETED, {}),
         ("details noted", messages.DETAILS_NOTED, {}),
         ("photo noted", messages.PHOTO_NOTED, {}),
