@@ -58,6 +58,8 @@ class Settings:
     """ENABLED_LANGUAGES: comma-separated locales offered to workers, in menu order."""
     locales_dir: str = ""
     """LOCALES_DIR: where the catalogs are; the checkout's locales/ by default."""
+    facts_file: str = ""
+    """FACTS_FILE: the dated facts staff edit; hotline/dialogue/facts.toml by default."""
     session_idle_minutes: int = 120
     """SESSION_IDLE_MINUTES: silence after which the next message starts a new
     conversation."""
@@ -150,6 +152,11 @@ class Settings:
         return Path(self.locales_dir) if self.locales_dir else PACKAGE_ROOT / "locales"
 
     @property
+    def facts_path(self) -> Path:
+        return Path(self.facts_file) if self.facts_file else (
+            PACKAGE_ROOT / "hotline" / "dialogue" / "facts.toml")
+
+    @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_path / 'hotline.db'}"
 
@@ -211,6 +218,7 @@ _ENV_NAMES = {
     "public_base_url": "PUBLIC_BASE_URL",
     "languages": "ENABLED_LANGUAGES",
     "locales_dir": "LOCALES_DIR",
+    "facts_file": "FACTS_FILE",
     "session_idle_minutes": "SESSION_IDLE_MINUTES",
     "report_keep_hours": "REPORT_KEEP_HOURS",
     "language_keep_days": "LANGUAGE_KEEP_DAYS",
