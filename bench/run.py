@@ -30,10 +30,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import conversations, servers
+from bench import conversations, servers, wrk
 from bench.alerts import Sink
-from bench.phases import closed_loop, load, next_block, open_loop, say, summarize
-from bench.report import percentile, write_results
+from bench.phases import (
+    closed_loop,
+    load,
+    meters,
+    next_block,
+    open_loop,
+    say,
+    summarize,
+    throughput,
+)
+from bench.report import TARGET_CONCURRENCY, percentile, write_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The web process's gunicorn options in the Procfile (the bench binds its own port).
@@ -45,7 +54,7 @@ class Plan:
     """How much of everything one run does (``--quick`` shrinks it to a minute or two)."""
 
     quick: bool = False
-    senders: int = 1000
+    senders: int = 1500
     concurrency: tuple[int, ...] = (1, 16, 64)
     rates: tuple[float, ...] = ()
     fractions: tuple[float, ...] = (0.25, 0.5, 0.75, 0.9)
@@ -58,10 +67,15 @@ class Plan:
     surge_alert_seconds: float = 25.0
     rounds: int = 3
     gunicorn: str = PROCFILE_GUNICORN
+    #: The throughput phases' load generator: "wrk", or "python" (the old one).
+    generator: str = "wrk"
+    #: Measure the throughput ratio with the old generator too, at the target's
+    #: concurrency (this release only: then the new one alone).
+    compare_old: bool = True
 
     @classmethod
     def quick_plan(cls) -> Plan:
-        return cls(quick=True, senders=600, closed_seconds=6.0, open_seconds=6.0,
+        return cls(quick=True, senders=1000, closed_seconds=6.0, open_seconds=6.0,
                    fractions=(0.5, 0.9), warmup_seconds=2.0, sessions=2000, cost_senders=10,
                    quiet_alert_seconds=6.0, surge_alert_seconds=8.0, rounds=2)
 
@@ -78,6 +92,12 @@ class Run:
     queue: str
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     results: dict[str, Any] = field(default_factory=dict)
+    #: The gunicorn servers under load, by name ("hotline", "baseline").
+    servers: dict[str, servers.Server] = field(default_factory=dict)
+    #: wrk's path (when the throughput phases use it).
+    wrk: str = ""
+    #: How the hotline's "busy, we will answer soon" reply begins (counted as an error).
+    markers: list[str] = field(default_factory=list)
 
     def overrides(self, **more: Any) -> dict[str, Any]:
         """Settings of every hotline process of this run (as config.load overrides)."""
@@ -250,7 +270,7 @@ def alert_latency(run: Run, hotline: servers.Server, sink: Sink) -> None:
             ("quiet (20 msg/s)", 20.0, plan.quiet_alert_seconds, 4),
             ("surge (50% of saturation)", round(saturation / 2), plan.surge_alert_seconds, 0),
         ):
-            result = load(hotline, mode="open", seconds=seconds, senders=plan.senders,
+            result = load(run, hotline, mode="open", seconds=seconds, senders=plan.senders,
                           rate=rate, active=active)
             refs = {ref for ref, _ in result["filed"]}
             sink.wait_for(refs, timeout=30 if not plan.quick else 15)
@@ -294,7 +314,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="a smaller run of a minute or two (shorter phases, fewer rates)")
     parser.add_argument("--senders", type=int,
-                        help="simulated workers per load phase (default 1000; quick 600)")
+                        help="simulated workers per load phase (default 1500; quick 1000)")
     parser.add_argument("--concurrency", default="1,16,64",
                         help="messages in flight in the throughput phases (default 1,16,64)")
     parser.add_argument("--rate", default="",
@@ -306,6 +326,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gunicorn", default=PROCFILE_GUNICORN,
                         help="gunicorn options of both apps (default the Procfile's: "
                              f"{PROCFILE_GUNICORN!r})")
+    parser.add_argument("--generator", choices=("wrk", "python"), default="wrk",
+                        help="the throughput phases' load generator (default wrk, installed "
+                             "with apt-get when missing and running as root; python: the "
+                             "old one, which flatters the ratio)")
+    parser.add_argument("--no-old-generator", action="store_true",
+                        help="skip the comparison with the old generator at concurrency 16")
     parser.add_argument("--out", type=Path, default=RESULTS,
                         help="where results go (default bench/results)")
     parser.add_argument("--keep", action="store_true", help="keep the var dir (logs, data)")
@@ -323,6 +349,8 @@ def plan_of(args: argparse.Namespace) -> Plan:
     if args.sessions:
         plan.sessions = args.sessions
     plan.gunicorn = args.gunicorn
+    plan.generator = args.generator
+    plan.compare_old = plan.generator == "wrk" and not args.no_old_generator
     return plan
 
 
@@ -330,11 +358,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     plan = plan_of(args)
     began = time.monotonic()
+    wrk_path = ""
+    if plan.generator == "wrk":
+        try:
+            wrk_path = wrk.ensure_installed(say)
+        except wrk.WrkMissing as exc:
+            say(f"bench: {exc}")
+            return 2
     with services(plan, args.keep) as run:
         say(f"bench: {'quick' if plan.quick else 'full'} run in {run.var}")
+        run.wrk = wrk_path
         run.results["plan"] = vars(plan)
         run.results["started"] = run.started.isoformat()
         run.results["machine"] = _machine(run)
+        run.results["load_average_at_start"] = list(os.getloadavg())
+        run.markers = wrk.busy_markers(run.var / "locales", _languages(run))
         measure_costs(run)
         sink = Sink()
         hotline = baseline = None
@@ -345,13 +383,19 @@ def main(argv: list[str] | None = None) -> int:
                                        run.env(alert_webhook_url=sink.url), run.var, options)
             baseline = servers.gunicorn("baseline", "bench.baseline:create_app()",
                                         run.env(), run.var, options)
-            for name, server in (("hotline", hotline), ("baseline", baseline)):
-                load(server, mode="closed", seconds=plan.warmup_seconds, senders=plan.senders,
-                     concurrency=16, expect_refs=name == "hotline")
-            say("throughput: fixed concurrency")
-            closed_loop(run, hotline, baseline)
+            run.servers = {"hotline": hotline, "baseline": baseline}
+            with meters(run) as meter:
+                for name in run.servers:
+                    throughput(run, name, generator=plan.generator, concurrency=16,
+                               seconds=plan.warmup_seconds, meter=meter[name])
+            say(f"throughput: fixed concurrency ({plan.generator})")
+            closed_loop(run, generator=plan.generator, levels=plan.concurrency, key="closed")
+            if plan.compare_old:
+                say("throughput: the old generator (Python), for comparison")
+                closed_loop(run, generator="python", levels=(TARGET_CONCURRENCY,),
+                            key="closed_old")
             say("latency: fixed offered rates")
-            open_loop(run, hotline, baseline)
+            open_loop(run)
             baseline.stop()
             say("alerts: a real worker, a local webhook sink")
             alert_latency(run, hotline, sink)
@@ -366,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
         say(paths.table)
         say(f"results: {paths.markdown}")
     return 0
+
+
+def _languages(run: Run) -> tuple[str, ...]:
+    from hotline import config
+
+    return config.load(environ={}, **run.overrides()).languages
 
 
 def _machine(run: Run) -> dict[str, Any]:
