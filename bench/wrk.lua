@@ -115,7 +115,6 @@ function request()
     if current == nil then return "" end
   end
   sent_at = now()
-  if tally.first < 0 then tally.first = sent_at end
   return current.reqs[current.next]
 end
 
@@ -131,6 +130,8 @@ function response(status, headers, body)
   local s = current
   if s == nil then return end  -- the idle request's answer
   local kind = s.kinds[s.next]
+  -- the run starts with the first request really sent (not wrk's check of one)
+  if tally.first < 0 then tally.first = sent_at end
   if status == 200 then
     tally.ok = tally.ok + 1
     local done_at = tally.done_at

@@ -155,6 +155,7 @@ def run(wrk: str, port: int, directory: Path, connections: int, seconds: float,
                 started = True
                 break
         output.extend(popen.stdout.readlines())
+        popen.stdout.close()
         _, status, usage = os.wait4(popen.pid, 0)
         popen.returncode = os.waitstatus_to_exitcode(status)
         cpu: dict[str, float] = {}
