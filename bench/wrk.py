@@ -121,10 +121,16 @@ def write_requests(directory: Path, workers: Sequence[Worker], connections: int,
     (directory / "markers").write_text("".join(f"{m}\n" for m in lines), encoding="utf-8")
 
 
+def whole(seconds: float) -> int:
+    """Return a phase's length as wrk takes it: whole seconds, at least one."""
+    return max(1, round(seconds))
+
+
 def command(wrk: str, port: int, connections: int, seconds: float) -> list[str]:
     """Return the wrk command line of a phase (stdout line-buffered, so the parent sees
     the start of the run as it happens)."""
-    run = [wrk, "-t", str(connections), "-c", str(connections), "-d", f"{seconds:g}s",
+    # wrk takes whole seconds
+    run = [wrk, "-t", str(connections), "-c", str(connections), "-d", f"{whole(seconds)}s",
            "--timeout", f"{TIMEOUT_SECONDS:g}s", "-s", str(SCRIPT),
            f"http://127.0.0.1:{port}"]
     stdbuf = shutil.which("stdbuf")
@@ -171,7 +177,7 @@ def run(wrk: str, port: int, directory: Path, connections: int, seconds: float,
                            f"{b''.join(output).decode(errors='replace')[-2000:]}")
     raw = json.loads(result_path.read_text())
     conf = dict(line.split(" ", 1) for line in (directory / "conf").read_text().splitlines())
-    out = tally(raw, seconds, int(conf["active"]) * connections)
+    out = tally(raw, whole(seconds), int(conf["active"]) * connections)
     out.update({"concurrency": connections, "cpu": cpu, "generator": "wrk"})
     return out
 
