@@ -140,7 +140,9 @@ def markdown(r: dict[str, Any], started: datetime, png: str | None) -> str:
             "conversations in order, `bench/wrk.lua`)" if plan.get("generator") == "wrk"
             else " (one asyncio process)")
          + ", the latency and alert phases by the Python generator (one asyncio process, "
-           "Poisson arrivals). ")
+           "Poisson arrivals; it connects when a message is due, as a proxy in front of "
+           "gunicorn would, where wrk connects again as soon as a reply is in and an idle "
+           "open connection holds one of gunicorn's sync workers). ")
       + "What each cost is in \"The load generators and the machine\". Absolute numbers "
         "are noise on this machine: read the ratios.\n")
     w("The **baseline** is `bench/baseline.py`: Flask verifying the Twilio signature and "
