@@ -131,6 +131,7 @@ def services(plan: Plan, keep: bool) -> Iterator[Run]:
     """Give a run a fresh var dir, compiled catalogs, Redis and a database; clean up."""
     from hotline.config import PACKAGE_ROOT
     from hotline.sessions import connection as redis_factory
+    from hotline.store.db import upgrade
     from hotline.words.catalogs import compile_catalog
 
     var = Path(tempfile.mkdtemp(prefix="hlbench-", dir="/tmp"))
@@ -145,6 +146,7 @@ def services(plan: Plan, keep: bool) -> Iterator[Run]:
         redis_factory.connect(None, var / "redis").close()
         redis_url = redis_factory.embedded_url(var / "redis")
     database_url, drop_database = _database(var, tag)
+    upgrade(database_url)  # the schema, as `hotline db upgrade` makes it
     prefix = f"hlbench-{tag}:" if outside_redis else "hl:"
     queue = f"hlbench-{tag}" if outside_redis else "alerts"
     run = Run(plan, var, redis_url, database_url, prefix, queue)

@@ -117,6 +117,9 @@ class Settings:
     reply_limit_per_minute: int = 30
     """REPLY_LIMIT_PER_MINUTE: past this many messages a minute from one sender, messages
     are still handled and recorded but not answered (floods, auto-responder loops)."""
+    cases_per_day: int = 3
+    """CASES_PER_DAY: most reports and callback requests one sender may file in a day;
+    past it nothing new is filed (a new report while one is open is added to it)."""
     retention_days: int = 365
     """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
     simulator_enabled: bool = False
@@ -198,6 +201,7 @@ _ENV_NAMES = {
     "transport_timeout": "TRANSPORT_TIMEOUT_SECONDS",
     "sms_fold_accents": "SMS_FOLD_ACCENTS",
     "reply_limit_per_minute": "REPLY_LIMIT_PER_MINUTE",
+    "cases_per_day": "CASES_PER_DAY",
     "retention_days": "RETENTION_DAYS",
     "simulator_enabled": "SIMULATOR_ENABLED",
     "simulator_password": "SIMULATOR_PASSWORD",

@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import redis
 from rq import Queue, Retry
@@ -22,16 +22,18 @@ from hotline.alerts.dispatch import Dispatcher
 from hotline.config import Settings
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
-from hotline.dialogue.effects import Erase, FileCase, OptIn, OptOut
+from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
-from hotline.sessions.store import Busy, SessionStore
+from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
-from hotline.store.db import make_engine
+from hotline.store.db import make_engine, prepare
+from hotline.store.deletions import Deletions
+from hotline.store.deliveries import Purpose
 from hotline.store.optouts import OptOuts
 from hotline.store.spool import Spool
 from hotline.words.catalogs import Catalogs
@@ -79,6 +81,7 @@ class Service:
         self.alerts = Queue(settings.alerts_queue, connection=conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
+        self.deletions = Deletions(cases)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
         self._context: Context | None = None
@@ -86,12 +89,20 @@ class Service:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Service:
-        """Connect to Redis and SQL as the settings say (embedded by default)."""
+        """Connect to Redis and SQL as the settings say (embedded by default).
+
+        Refuses to start on a database whose schema is not current (SchemaNotCurrent);
+        only the embedded default is migrated here (see ``store.db.prepare``).
+        """
+        engine = make_engine(settings.sqlalchemy_url)
+        try:
+            prepare(engine, embedded=not settings.database_url)
+        except BaseException:
+            engine.dispose()
+            raise
         conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                      socket_timeout=settings.redis_timeout)
-        crypto = Crypto(settings.secret_key, settings.encryption_keys)
-        cases = CaseStore(make_engine(settings.sqlalchemy_url), crypto)
-        cases.create_tables()
+        cases = CaseStore(engine, Crypto(settings.secret_key, settings.encryption_keys))
         service = cls(settings, conn, cases, Catalogs(settings.locales_path, settings.languages))
         with contextlib.suppress(redis.RedisError):  # Redis down at start: load on first use
             service.sessions.preload()
@@ -155,14 +166,22 @@ class Service:
         if organizer is None:
             return None
         try:
+            # a command is carried out once: a Twilio retry or reconciliation of the same
+            # MessageSid must not answer it again (the answer to OK carries the worker's
+            # number and story)
+            if not self.sessions.first_time(inbound.sid):
+                log.info("organizer command already handled (MessageSid seen)")
+                return Handled((), duplicate=True)
             return Handled((self.claims.answer(organizer, inbound, now),))
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, redis.RedisError) as exc:
             log.error("organizer command failed: %s", type(exc).__name__)
             return Handled((self.claims.unavailable(organizer),))
 
     def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
         try:
             self.spool.put(inbound, now)
+            if self.optouts.opted_out(inbound.sender):
+                return Handled((), spooled=True)  # kept for START; never answered now
         except SQLAlchemyError as exc:
             log.critical("message lost: Redis and the database are both down (%s)",
                          type(exc).__name__)
@@ -204,20 +223,37 @@ class Service:
             if loaded.earlier_reply is not None:
                 log.info("duplicate MessageSid answered from cache")
                 return Handled(tuple(json.loads(loaded.earlier_reply)), duplicate=True)
+            if loaded.handled:
+                # handled, and its sender erased since: nothing to answer, nothing to redo
+                log.info("MessageSid handled before, its sender erased: ignored")
+                return Handled((), duplicate=True)
+            if not loaded.opted_out and not loaded.session.updated:
+                loaded = self._known_opt_out(loaded, inbound.sender)
             outcome = step(loaded.session, inbound, now, self.context())
             session, replies = outcome.session, outcome.replies
             ref: str | None = None
             erased = False
             for effect in outcome.effects:
                 if isinstance(effect, FileCase):
-                    ref = self._file(effect, now)
-                    if ref is None:
+                    if loaded.recent > self.settings.reply_limit_per_minute:
+                        # a flood files nothing (and loses nothing: the draft is kept)
+                        log.warning("case not filed: sender throttled")
+                        session = replace(loaded.session, updated=session.updated)
+                        continue
+                    filed = self._file(effect, now)
+                    if filed is None:
                         session = replace(loaded.session, updated=session.updated)
                         replies = (Reply(messages.FILE_FAILED),)
+                        continue
+                    ref, instead = filed
+                    if instead is not None:
+                        replies = (instead,)
                 elif isinstance(effect, OptOut):
                     self.optouts.record(effect.sender, now)
+                    self.sessions.opt_out(effect.sender)
                 elif isinstance(effect, OptIn):
                     self.optouts.lift(effect.sender)
+                    self.sessions.opt_in(effect.sender)
                 elif isinstance(effect, Erase):
                     self.erase(effect.sender, now)
                     erased = True
@@ -225,7 +261,10 @@ class Service:
             bodies = tuple(self.render(reply, locale, inbound.channel, ref) for reply in replies)
             if erased:
                 log.info("sender erased at their request")
-                return Handled(bodies)  # keep nothing, not even this reply
+                # keep nothing, not even this reply; only the bare mark that this
+                # MessageSid was handled, so reconciliation never replays it
+                self.sessions.mark_handled(inbound.sid)
+                return Handled(bodies)
             if loaded.recent > self.settings.reply_limit_per_minute:
                 # a flood or an auto-responder loop: keep handling, stop answering
                 log.warning("replies throttled for a sender (%d messages/minute)",
@@ -249,9 +288,26 @@ class Service:
                 with contextlib.suppress(redis.RedisError):
                     self.sessions.unlock(turn)
 
+    def _known_opt_out(self, loaded: Loaded, sender: str) -> Loaded:
+        """At the start of a conversation, look for a STOP Redis does not know about (one
+        Twilio reported, or Redis lost its data) and remember it there."""
+        try:
+            opted_out = self.optouts.opted_out(sender)
+        except SQLAlchemyError as exc:
+            log.error("opt-out not checked: %s", type(exc).__name__)
+            return loaded
+        if not opted_out:
+            return loaded
+        self.sessions.opt_out(sender)
+        return replace(loaded, session=replace(loaded.session, opted_out=True),
+                       opted_out=True)
+
     def erase(self, sender: str, now: datetime | None = None) -> int:
-        """Forget a sender everywhere: session, cached replies, personal case data."""
+        """Forget a sender everywhere: session, cached replies, personal case data, and
+        (queued for the upkeep, which retries) their messages in Twilio's log."""
         touched = self.cases.erase_sender(sender, now)
+        if self.settings.twilio_account_sid:  # else the REST API cannot be reached
+            self.deletions.number(sender, now)
         self.sessions.forget(sender)
         return touched
 
@@ -262,16 +318,49 @@ class Service:
         fold = channel == Channel.SMS and self.settings.sms_fold_accents
         return self.catalogs.render(reply, locale, fold_accents=fold)
 
-    def _file(self, effect: FileCase, now: datetime) -> str | None:
-        """Commit the case, then enqueue its alert; return the ref, or None if not saved."""
+    def _file(self, effect: FileCase, now: datetime) -> tuple[str | None, Reply | None] | None:
+        """Commit the case, then enqueue its alert; return its ref and the reply to give
+        instead of the dialogue's own (or None for that), or None if nothing was saved.
+
+        One open case per worker: a repeat report goes into their open case, a callback
+        request while one is open opens nothing; past CASES_PER_DAY nothing is filed. A
+        case no organizer can be alerted about is said so, with the center's phone.
+        """
+        phone = self.settings.center_phone
         try:
+            found = self.cases.open_case_of(effect.sender)
+            if found is not None:
+                case_id, ref, _ = found
+                if effect.kind == CaseKind.REPORT:
+                    self.cases.add_to(case_id, effect, now)
+                    log.info("case %d: a repeat report was added to it", case_id)
+                    return ref, Reply(messages.ADDED_TO_CASE, needs_ref=True)
+                log.info("case %d: still open, no new callback request", case_id)
+                return ref, Reply(messages.ALREADY_OPEN, needs_ref=True)
+            day = now - timedelta(days=1)
+            if self.cases.filed_since(effect.sender, day) >= self.settings.cases_per_day:
+                log.warning("case not filed: the sender reached CASES_PER_DAY")
+                return None, Reply(messages.CASE_LIMIT_WITH_PHONE if phone
+                                   else messages.CASE_LIMIT, {"phone": phone})
             case_id, ref = self.cases.file(effect, now)
         except SQLAlchemyError as exc:
             log.error("case could not be saved: %s", type(exc).__name__)
             return None
         log.info("case filed: id=%d kind=%s", case_id, effect.kind)
         self.enqueue_alert(case_id)
-        return ref
+        if not self._someone_reachable():
+            log.error("case %d filed with no organizer to alert; the worker was told", case_id)
+            return ref, Reply(messages.FILED_UNREACHED_WITH_PHONE if phone
+                              else messages.FILED_UNREACHED, {"phone": phone}, needs_ref=True)
+        return ref, None
+
+    def _someone_reachable(self) -> bool:
+        """Tell whether some active organizer can be alerted by a configured transport."""
+        try:
+            return any(o.active and self.dispatcher.transports_for(o, Purpose.ALERT)
+                       for o in self.dispatcher.organizers.all())
+        except SQLAlchemyError:
+            return True  # unknown: the alert job will find out (and fall back)
 
     def enqueue_alert(self, case_id: int) -> bool:
         """Put a case's alert job on the queue.

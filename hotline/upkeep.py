@@ -2,8 +2,9 @@
 
 Each tick: re-queue alerts whose case was committed while Redis was down (the outbox),
 replay inbound messages kept in the spool and text their replies, reconcile with
-Twilio's list of inbound messages (any MessageSid we never saw is handled now), and,
-once a day, strip personal data from cases past RETENTION_DAYS.
+Twilio's list of inbound messages (any MessageSid we never saw is handled now), delete
+at Twilio what erasure and retention queued, and, once a day, strip personal data from
+cases past RETENTION_DAYS (and queue the deletion of Twilio's older messages).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rq.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.dialogue.inbound import Channel, Inbound
+from hotline.forgetting import TwilioForgetting
 from hotline.outbound import TransportError
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
 from hotline.service import Service
@@ -38,6 +40,10 @@ OUTBOX_GRACE = timedelta(seconds=30)
 FIRST_LOOKBACK = timedelta(hours=1)
 #: Overlap between reconciliation windows (clocks differ; MessageSids dedupe).
 OVERLAP = timedelta(minutes=2)
+#: Reconciliation never looks further back than this: handled MessageSids are marked
+#: for ``sessions.store.HANDLED_SECONDS`` (8 days), and a message older than the mark
+#: could be replayed to a worker who erased themselves.
+LOOKBACK_LIMIT = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class Report:
     replayed: int = 0
     reconciled: int = 0
     expired: int = 0
+    deleted_at_twilio: int = 0
 
 
 class Upkeep:
@@ -57,6 +64,7 @@ class Upkeep:
         self.service = service
         self.twilio = twilio
         self.prefix = service.settings.redis_prefix
+        self.forgetting = TwilioForgetting(service.deletions, twilio)
 
     def tick(self, now: datetime | None = None) -> Report:
         """Do every chore once; a chore that fails is logged and the others still run."""
@@ -66,6 +74,8 @@ class Upkeep:
             replayed=self._guarded("spool", lambda: self.service.drain_spool(self.deliver)),
             reconciled=self._guarded("reconcile", lambda: self.reconcile(now)),
             expired=self._guarded("retention", lambda: self.retention(now)),
+            deleted_at_twilio=self._guarded("twilio deletions",
+                                            lambda: self.forgetting.run(now).deleted),
         )
         log.info("upkeep: %s", report)
         return report
@@ -96,6 +106,7 @@ class Upkeep:
         last: Any = self.service.conn.get(key)
         since = (datetime.fromisoformat(last.decode()) - OVERLAP if last
                  else now - FIRST_LOOKBACK)
+        since = max(since, now - LOOKBACK_LIMIT)
         handled = 0
         for received in inbound_since(self.twilio, since):
             whatsapp = received.sender.startswith("whatsapp:")
@@ -118,7 +129,10 @@ class Upkeep:
         if not self.service.conn.set(key, "1", nx=True, ex=2 * 86400):
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
-        return self.service.cases.strip_older_than(cutoff, now)
+        stripped = self.service.cases.strip_older_than(cutoff, now)
+        if self.twilio.configured:
+            self.service.deletions.before(cutoff, now)
+        return stripped
 
     def _guarded(self, name: str, chore: Callable[[], int]) -> int:
         try:

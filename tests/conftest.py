@@ -1,5 +1,6 @@
 """Real services for every test: Redis (embedded or the machine's) and SQL (SQLite or
-PostgreSQL), each test in its own key prefix, queue and schema, cleaned up after.
+PostgreSQL), each test in its own key prefix, queue and database (its schema made by the
+migrations once per session and copied: see databases.py), cleaned up after.
 
 Point the suite at outside services with HOTLINE_TEST_REDIS_URL and
 HOTLINE_TEST_DATABASE_URL (see .ci/run); without them it embeds its own.
@@ -7,18 +8,19 @@ HOTLINE_TEST_DATABASE_URL (see .ci/run); without them it embeds its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis as redis_py
-from sqlalchemy import create_engine, text
+from databases import Template, fresh_schema
 from twilio.request_validator import RequestValidator
 
 from hotline.config import PACKAGE_ROOT
@@ -97,21 +99,37 @@ def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh database per test: a PostgreSQL schema, or a SQLite file."""
-    base = os.environ.get("HOTLINE_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'hotline.db'}"
-        return
-    schema = f"hltest_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+def new_database(tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Make empty databases of this test's own: PostgreSQL schemas, or SQLite files."""
+    with contextlib.ExitStack() as made:
+        def new() -> str:
+            base = os.environ.get("HOTLINE_TEST_DATABASE_URL")
+            if not base:
+                return f"sqlite:///{tmp_path / f'hotline-{uuid.uuid4().hex[:8]}.db'}"
+            return made.enter_context(fresh_schema(base))
+
+        yield new
+
+
+@pytest.fixture
+def empty_database_url(new_database: Callable[[], str]) -> str:
+    """An empty database of this test's own (no tables: for the migrations' tests)."""
+    return new_database()
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """The schema every migration makes, built once for the session."""
+    return Template(tmp_path_factory.mktemp("schema"),
+                    os.environ.get("HOTLINE_TEST_DATABASE_URL"))
+
+
+@pytest.fixture
+def database_url(new_database: Callable[[], str], migrated: Template) -> str:
+    """A database of this test's own with the newest schema, as the migrations make it."""
+    url = new_database()
+    migrated.copy_to(url)
+    return url
 
 
 @pytest.fixture
@@ -228,7 +246,9 @@ def replies_of(xml: bytes) -> list[str]:
     return [el.text or "" for el in root.iter("Message")]
 
 
-# the local Twilio API, SMTP server and webhook that alert tests send to
+# the team of organizers alert tests route among (casework), and the local Twilio API,
+# SMTP server and webhook that alert tests send to (fakes)
+from casework import team  # noqa: E402, F401
 from fakes import (  # noqa: E402, F401
     alert_env,
     alert_overrides,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -32,11 +32,22 @@ Response = tuple[int, dict[str, Any]]
 class _Server:
     """An HTTP server on a free local port, serving from a thread."""
 
-    def __init__(self, handle: Any, get: Any = None) -> None:
+    def __init__(self, handle: Any, get: Any = None, remove: Any = None) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length") or 0)
                 self.answer(*handle(self.path, dict(self.headers), self.rfile.read(length)))
+
+            def do_DELETE(self) -> None:  # noqa: N802 - http.server's name
+                if remove is None:
+                    self.answer(404, {"message": "not found"})
+                else:
+                    status, body = remove(self.path, dict(self.headers))
+                    if status == 204:
+                        self.send_response(204)
+                        self.end_headers()
+                    else:
+                        self.answer(status, body)
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 if get is None:
@@ -91,9 +102,48 @@ class TwilioApi:
     server: _Server | None = None
     #: inbound messages the account holds, for the list endpoint (reconciliation)
     inbox: list[dict[str, str]] = field(default_factory=list)
+    #: the messages we sent, as the account's log lists them
+    sent_log: list[dict[str, str]] = field(default_factory=list)
     listed: list[dict[str, str]] = field(default_factory=list)
     #: while set, each request is recorded and then held until ``release`` (a hung API)
     held: threading.Event | None = None
+    #: SIDs deleted through DELETE …/Messages/{sid}.json, in order (erasure, retention)
+    deleted: list[str] = field(default_factory=list)
+    #: every DELETE asked for, answered or not
+    delete_requests: list[str] = field(default_factory=list)
+    delete_script: dict[str, list[Response]] = field(default_factory=dict)
+
+    def fail_delete(self, sid: str, code: int = 20009, *, status: int = 409,
+                    times: int = 1) -> None:
+        """Refuse to delete a message ``times`` times (20009: Twilio is not done with it)."""
+        with self.lock:
+            self.delete_script.setdefault(sid, []).extend([_twilio_error(code, status)] * times)
+
+    def records(self) -> list[dict[str, str]]:
+        """Every message the account's log holds: received ones and those we sent."""
+        with self.lock:
+            return [*self.inbox, *self.sent_log]
+
+    def remove(self, path: str, headers: dict[str, str]) -> Response:
+        """DELETE /2010-04-01/Accounts/{sid}/Messages/{MessageSid}.json"""
+        prefix = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/"
+        if headers.get("Authorization", "") != _basic(ACCOUNT_SID, self.auth_token):
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        if not (path.startswith(prefix) and path.endswith(".json")):
+            return 404, {"code": 20404, "message": "not found", "status": 404}
+        sid = path[len(prefix):-len(".json")]
+        with self.lock:
+            self.delete_requests.append(sid)
+            scripted = self.delete_script.get(sid)
+            if scripted:
+                return scripted.pop(0)
+            kept = [m for m in [*self.inbox, *self.sent_log] if m["sid"] == sid]
+            if not kept:
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            self.inbox = [m for m in self.inbox if m["sid"] != sid]
+            self.sent_log = [m for m in self.sent_log if m["sid"] != sid]
+            self.deleted.append(sid)
+        return 204, {}
 
     def hold(self) -> None:
         self.held = threading.Event()
@@ -140,7 +190,16 @@ class TwilioApi:
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         with self.lock:
             self.listed.append(query)
-            found = [m for m in self.inbox if m["to"] == query.get("To")]
+            found = [m for m in [*self.inbox, *self.sent_log]
+                     if all(m[field] == query[name] for name, field in
+                            (("To", "to"), ("From", "from")) if name in query)]
+        if "DateSent<" in query:
+            cutoff = datetime.fromisoformat(query["DateSent<"].replace("Z", "+00:00"))
+            found = [m for m in found if parsedate_to_datetime(m["date_sent"]) < cutoff]
+        # newest first, as Twilio lists them (by date sent; a later arrival first in a tie)
+        found = [m for _, m in sorted(enumerate(found), reverse=True,
+                                      key=lambda p: (parsedate_to_datetime(p[1]["date_sent"]),
+                                                     p[0]))]
         return 200, {"messages": found, "next_page_uri": None, "page": 0,
                      "page_size": 1000, "start": 0, "end": len(found),
                      "uri": url.path, "first_page_uri": url.path, "previous_page_uri": None}
@@ -164,6 +223,11 @@ class TwilioApi:
                 return self.script.pop(0)
             sid = "SM" + uuid.uuid4().hex
             self.accepted.append({**form, "sid": sid})
+            self.sent_log.append({
+                "sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To", ""),
+                "from": form.get("From") or FROM, "body": form.get("Body", ""),
+                "direction": "outbound-api", "status": "sent", "num_media": "0",
+                "date_sent": format_datetime(datetime.now(UTC), usegmt=True)})
         return 201, {"sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To"),
                      "from": form.get("From"), "body": form.get("Body"), "status": "queued",
                      "num_segments": "1", "direction": "outbound-api"}
@@ -255,7 +319,7 @@ def _free_port() -> int:
 @pytest.fixture
 def twilio_api() -> Iterator[TwilioApi]:
     api = TwilioApi()
-    api.server = _Server(api.handle, api.listing)
+    api.server = _Server(api.handle, api.listing, api.remove)
     yield api
     api.server.close()
 

@@ -50,7 +50,7 @@ def live_server(overrides):  # type: ignore[no-untyped-def]
         try:
             if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still booting
             time.sleep(0.2)
     else:
         server.kill()

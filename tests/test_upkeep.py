@@ -59,7 +59,7 @@ def test_a_case_filed_while_the_queue_was_down_is_alerted_by_the_next_tick(parts
         host="127.0.0.1", port=1, socket_connect_timeout=0.2))  # the queue is unreachable
     for text in ("hello", "PERSON"):
         say(service, text)
-    assert "request number is" in say(service, "1")[0]
+    assert "your number is" in say(service, "1")[0]
     (case,) = service.cases.newest()
     assert ("alert_enqueue_failed", "ConnectionError") in service.cases.events(case.id)
     service.alerts.connection.close()
@@ -75,7 +75,7 @@ def test_an_alert_waiting_behind_a_surge_is_left_alone_but_a_lost_one_is_queued_
     service, upkeep = parts
     for text in ("hello", "PERSON"):
         say(service, text)
-    assert "request number is" in say(service, "1")[0]
+    assert "your number is" in say(service, "1")[0]
     (case,) = service.cases.newest()
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert upkeep.tick(later).requeued == 0  # its job is still in the queue: nobody ran it
@@ -115,7 +115,8 @@ def test_reconciliation_answers_what_we_never_saw_and_only_that(  # type: ignore
     assert "asesoria legal" in twilio_api.to("+13235550199")[0]["Body"]
     assert len(twilio_api.to("whatsapp:+13235550177")) == 2
     assert upkeep.tick(now + timedelta(minutes=1)).reconciled == 0
-    assert {q["To"] for q in twilio_api.listed} == {"+12135550000", "whatsapp:+12135550000"}
+    reconciling = [q for q in twilio_api.listed if "DateSent>" in q]  # not retention's
+    assert {q["To"] for q in reconciling} == {"+12135550000", "whatsapp:+12135550000"}
 
 
 def test_retention_runs_once_a_day(parts) -> None:  # type: ignore[no-untyped-def]
@@ -152,3 +153,61 @@ def test_hotline_reconcile_handles_a_missed_message(  # type: ignore[no-untyped-
     assert len(twilio_api.to("+13235550111")) == 2
     again = CliRunner().invoke(main, ["reconcile"], env=alert_env)
     assert "0 missed" in again.output
+
+
+def test_after_erasure_reconciliation_replays_nothing_texts_nothing_and_restores_nothing(  # type: ignore[no-untyped-def]
+        parts, twilio_api: TwilioApi, alert_overrides: dict[str, Any]) -> None:
+    """Issue 12 §5: the handled-MessageSid record names no sender and outlives erasure."""
+    from hotline.dialogue.effects import CaseKind, FileCase
+    from hotline.store.organizers import Changes
+
+    service, upkeep = parts
+    organizer = "+12135550101"
+    service.dispatcher.organizers.add(Changes(name="Ana Kim", phone=organizer, languages="en",
+                                              role="coordinator"))
+    _, other_ref = service.cases.file(FileCase(
+        kind=CaseKind.CALLBACK, locale="en", channel="sms", sender="+13235550100",
+        contact_method="text", contact_number="+13235550100"))
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    # a report half told, then erasure; several messages share a second (Twilio's grain)
+    said = [("hola", 0), ("2", 30), ("1", 30), ("Mi jefe no me paga", 30), ("BORRAR", 60),
+            ("1", 60)]
+    for i, (text, second) in enumerate(said):
+        sid = f"SMworker{i:04d}"
+        at = start + timedelta(seconds=second)
+        service.handle(Inbound(sid, Channel.SMS, WORKER, text), now=at)
+        twilio_api.receive(sid, WORKER, text, at)
+    # an organizer's command: its answer carries a worker's number and story
+    at = start + timedelta(seconds=90)
+    claim = service.handle(Inbound("SMorganizer1", Channel.SMS, organizer, f"OK {other_ref}"),
+                           now=at)
+    assert claim.bodies[0].startswith(f"Case {other_ref} is yours.")
+    twilio_api.receive("SMorganizer1", organizer, f"OK {other_ref}", at)
+    prefix = alert_overrides["redis_prefix"]
+    redis_conn = service.conn  # the upkeep's own embedded Redis
+    who = service.crypto.sender_id(WORKER)
+    assert list(redis_conn.scan_iter(match=f"{prefix}*{who}*")) == []  # erased
+
+    report = upkeep.tick(start + timedelta(minutes=11))
+
+    assert report.reconciled == 0
+    assert twilio_api.accepted == []  # nothing texted to the worker, nor to the organizer
+    assert list(redis_conn.scan_iter(match=f"{prefix}*{who}*")) == []  # nothing restored
+    assert service.cases.count() == 1  # no case filed from a replayed report
+    # the record of handled messages carries MessageSids only, no sender
+    marks = list(redis_conn.scan_iter(match=f"{prefix}h:*"))
+    assert len(marks) == len(said) + 1
+    assert all(WORKER not in m.decode() and who not in m.decode() for m in marks)
+
+
+def test_reconciliation_replays_messages_of_one_second_in_twilios_order(  # type: ignore[no-untyped-def]
+        parts, twilio_api: TwilioApi) -> None:
+    service, upkeep = parts
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    # SIDs are random: these sort the wrong way round, Twilio's order is the true one
+    twilio_api.receive("SMzz0001", WORKER, "hello", at)
+    twilio_api.receive("SMaa0002", WORKER, "PERSON", at)
+    assert upkeep.tick(at + timedelta(minutes=5)).reconciled == 2
+    bodies = [m["Body"] for m in twilio_api.to(WORKER)]
+    assert "not legal advice" in bodies[0]  # "hello" first: the greeting
+    assert any("contact" in b for b in bodies[2:])  # then PERSON was answered

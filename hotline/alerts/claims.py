@@ -1,6 +1,12 @@
 """Organizers answering by SMS: ``OK 4821`` (``TOMO``, ``확인``) takes a case, ``DONE 4821``
 closes it. Only messages from a registered, active organizer's phone come here; any
 other number goes to the worker dialogue, which knows nothing about cases.
+
+A case goes only to an organizer it was alerted to (routed, or everyone after an
+escalation) or to a coordinator. A reference whose check digit fails gets "check the
+number" and nothing else; an organizer whose case numbers keep failing is paused for an
+hour and the coordinators are told, so a typo or a guess never hands over a stranger's
+case.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from enum import StrEnum
 from hotline.alerts import texts as alerts
 from hotline.alerts.dispatch import Dispatcher
 from hotline.dialogue.inbound import Inbound
+from hotline.store import refs
 from hotline.store.assignments import ClaimResult
 from hotline.store.organizers import Channel, Organizer, Role
 
@@ -37,7 +44,13 @@ WORDS = {
 #: Twilio's opt-in keywords: an organizer who had sent STOP turns alerts back on.
 START_WORDS = frozenset({"START", "UNSTOP", "YES"})
 
-_COMMAND = re.compile(r"^(?P<word>[^\s\d#]+)\s*#?\s*(?P<ref>\d{4,8})$")
+#: Failed case numbers (check digit, no such case, not alerted to them) an organizer may
+#: send in FAILED_CLAIMS_WINDOW before their commands are paused and coordinators told.
+FAILED_CLAIMS_LIMIT = 5
+FAILED_CLAIMS_WINDOW = 3600
+
+# the reference may be grouped as people say it: "482 135", "482-135"
+_COMMAND = re.compile(r"^(?P<word>[^\s\d#]+)\s*#?\s*(?P<ref>\d(?:[\d\s.-]*\d)?)$")
 
 
 @dataclass(frozen=True)
@@ -56,8 +69,11 @@ def parse(text: str) -> Command | None:
     match = _COMMAND.match(cleaned)
     if not match:
         return None
+    ref = refs.clean(match["ref"])
+    if not 4 <= len(ref) <= 8:
+        return None
     verb = WORDS.get(match["word"].upper())
-    return Command(verb, match["ref"]) if verb else None
+    return Command(verb, ref) if verb else None
 
 
 class Claims:
@@ -67,6 +83,8 @@ class Claims:
         self.dispatcher = dispatcher
         self.organizers = dispatcher.organizers
         self.assignments = dispatcher.assignments
+        self.conn = dispatcher.conn
+        self.prefix = dispatcher.settings.redis_prefix
 
     def organizer(self, inbound: Inbound) -> Organizer | None:
         """Return the active organizer who sent this, if one did."""
@@ -86,6 +104,10 @@ class Claims:
             channel = Channel.WHATSAPP if inbound.channel == "whatsapp" else Channel.SMS
             self.organizers.opted_out(organizer.id, channel, False)
             return alerts.simple(r, alerts.ALERTS_ON, locale)
+        if self._paused(organizer, now):
+            return alerts.simple(r, alerts.TOO_MANY_TRIES, locale)
+        if refs.check(command.ref) == refs.RefCheck.BAD:
+            return self._failed(organizer, alerts.CHECK_NUMBER, command.ref, now)
         if command.verb == Verb.CLOSE:
             return self._close(organizer, command.ref, now)
         return self._take(organizer, command.ref, now)
@@ -95,9 +117,48 @@ class Claims:
         r = self.dispatcher.catalogs
         return alerts.simple(r, alerts.TRY_AGAIN, alerts.locale_for(r, organizer.locale))
 
+    # -- failed case numbers -----------------------------------------------------------
+
+    def _failures_key(self, organizer: Organizer, now: datetime) -> str:
+        window = int(now.timestamp()) // FAILED_CLAIMS_WINDOW
+        return f"{self.prefix}claims:failed:{organizer.id}:{window}"
+
+    def _paused(self, organizer: Organizer, now: datetime) -> bool:
+        """Tell whether this organizer sent too many failing case numbers this hour."""
+        count = self.conn.get(self._failures_key(organizer, now))
+        return count is not None and int(count) >= FAILED_CLAIMS_LIMIT
+
+    def _failed(self, organizer: Organizer, msgid: str, ref: str, now: datetime) -> str:
+        """Count a case number that did not work; at the limit, tell the coordinators."""
+        key = self._failures_key(organizer, now)
+        with self.conn.pipeline() as pipe:
+            pipe.incr(key)
+            pipe.expire(key, FAILED_CLAIMS_WINDOW * 2)
+            count = int(pipe.execute()[0])
+        log.warning("organizer %d sent a case number that did not work (%d this hour)",
+                    organizer.id, count)
+        if count == FAILED_CLAIMS_LIMIT:
+            self.dispatcher.failed_claims(organizer, count, now)
+        r = self.dispatcher.catalogs
+        return alerts.simple(r, msgid, alerts.locale_for(r, organizer.locale), ref=ref)
+
+    def _may_take(self, organizer: Organizer, case_id: int) -> bool:
+        """Coordinators take any case; others only one they were alerted to."""
+        return (organizer.role == Role.COORDINATOR
+                or organizer.id in self.dispatcher.deliveries.alerted(case_id))
+
+    # -- commands --------------------------------------------------------------------
+
     def _take(self, organizer: Organizer, ref: str, now: datetime) -> str:
         r = self.dispatcher.catalogs
         locale = alerts.locale_for(r, organizer.locale)
+        case_id = self.assignments.case_id(ref)
+        if case_id is None:
+            return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
+        if not self._may_take(organizer, case_id):
+            log.warning("organizer %d asked for case %d, not alerted to them",
+                        organizer.id, case_id)
+            return self._failed(organizer, alerts.NOT_ALERTED, ref, now)
         claim = self.assignments.claim(ref, organizer.id, organizer.name, now)
         if claim.result == ClaimResult.MISSING:
             return alerts.simple(r, alerts.NO_SUCH_CASE, locale, ref=ref)
@@ -120,6 +181,8 @@ class Claims:
         locale = alerts.locale_for(r, organizer.locale)
         claim = self.assignments.close(ref, organizer.id, now,
                                        any_claimer=organizer.role == Role.COORDINATOR)
+        if claim.result == ClaimResult.MISSING:
+            return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
         msgid = {
             ClaimResult.MISSING: alerts.NO_SUCH_CASE,
             ClaimResult.CLOSED: alerts.ALREADY_CLOSED,

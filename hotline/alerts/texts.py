@@ -2,8 +2,10 @@
 
 Pure: case facts in, text out. Words are gettext msgids in the same catalogs as the
 bot's, rendered in the organizer's language (English until staff translate them).
-An alert never carries the worker's number or their own words: many phones see it.
-Only the organizer who takes the case gets those (``claimed``, ``report_email``).
+An alert never carries the worker's number or their story: many phones see it. The one
+thing it quotes is the place (at most 40 characters, digits-heavy text and anything that
+looks like a link or a mention dropped). Only the organizer who takes the case gets the
+rest (``claimed``, ``report_email``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ CLAIM_STORY_CHARS = 500
 AREA_CHARS = 40
 
 _DIGITS = re.compile(r"\d")
+#: Top-level domains a chat app or a phone turns into a link when written bare (a.com).
+_TLDS = ("com|org|net|edu|gov|info|biz|io|co|me|ly|gl|gg|to|app|dev|link|site|online|"
+         "xyz|top|club|shop|live|us|uk|ca|mx|kr|ru|cn|tk|ml|ga|cf|gq|de|fr|es|it|be|la")
+#: Text in a place that a webhook or phone could render as a link, a mention or markup:
+#: schemes (https://, mailto:), www., bare domains, e-mail addresses, @mentions,
+#: Slack's <…> controls and markdown links.
+_LINKISH = re.compile(
+    r"<[^>]*>?|\[[^\]]*\]\([^)]*\)?|\S*(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S*"
+    r"|\S*@\S*|\S*\b[\w-]+\.(?:" + _TLDS + r")\b(?:[/?#:]\S*)?",
+    re.IGNORECASE)
 
 # TRANSLATORS: organizer alert, first line. {ref} is the case number, e.g. 4821.
 HEADLINE = N_("Hotline case {ref}")
@@ -90,6 +102,19 @@ TAKEN_BY_OTHER = N_("Case {ref} was already taken by {name}.")
 ALREADY_CLOSED = N_("Case {ref} is already closed.")
 # TRANSLATORS: an organizer sent a case number that does not exist.
 NO_SUCH_CASE = N_("There is no case {ref}. Check the number.")
+# TRANSLATORS: an organizer sent a case number whose last digit (a check digit) does
+# not fit: a typo. Say nothing about any case.
+CHECK_NUMBER = N_("{ref} is not a case number. Check it and send it again.")
+# TRANSLATORS: an organizer sent OK for a case that was alerted to other organizers.
+NOT_ALERTED = N_("Case {ref} was sent to other organizers. A coordinator can give it to you.")
+# TRANSLATORS: an organizer sent too many case numbers that did not work; OK and DONE
+# from their phone are paused for an hour.
+TOO_MANY_TRIES = N_("Too many case numbers that did not work. Try again in an hour, "
+                    "or ask a coordinator.")
+# TRANSLATORS: to coordinators: an organizer's phone sent many case numbers that did not
+# work (typos, or someone guessing); {name} is the organizer.
+FAILED_CLAIMS = N_("Hotline: {name} sent {count} case numbers that did not work within "
+                   "an hour. Their OK and DONE are paused for an hour.")
 # TRANSLATORS: an organizer closed a case with DONE.
 CLOSED = N_("Case {ref} is closed. Thank you.")
 # TRANSLATORS: an organizer sent DONE for a case another organizer has.
@@ -166,12 +191,16 @@ def locale_for(r: Renderer, locale: str) -> str:
 
 
 def area_of(location: str | None) -> str | None:
-    """Return the place for an alert, short, and never something that looks like a number."""
+    """Return the place for an alert: short, never something that looks like a phone
+    number, and with anything link-like dropped (alerts go to every organizer's phone
+    and to a chat channel, from the hotline's own number)."""
     if not location:
         return None
-    text = " ".join(location.split())
-    if len(_DIGITS.findall(text)) >= 7:
+    if len(_DIGITS.findall(location)) >= 7:
         return None  # a phone number typed as the place stays out of alerts
+    text = " ".join(_LINKISH.sub(" ", location).split())
+    if not text.strip(" .,;:-&/"):
+        return None
     return text if len(text) <= AREA_CHARS else text[: AREA_CHARS - 3] + "..."
 
 

@@ -33,12 +33,12 @@ def cases() -> None:
 def open_store() -> Iterator[CaseStore]:
     from hotline.crypto import Crypto
     from hotline.store.cases import CaseStore
-    from hotline.store.db import make_engine
+    from hotline.store.db import make_engine, prepare
 
     settings = config.load()
     store = CaseStore(make_engine(settings.sqlalchemy_url),
                       Crypto(settings.secret_key, settings.encryption_keys))
-    store.create_tables()
+    prepare(store.engine, embedded=not settings.database_url)
     try:
         yield store
     finally:

@@ -93,7 +93,7 @@ def add(lang: str) -> None:
 def check(langs: tuple[str, ...], brief: bool) -> None:
     """Find broken, missing or costly messages; exit 1 if there are any."""
     from hotline.words.check import check as run_check
-    from hotline.words.check import display_path
+    from hotline.words.findings import display_path
 
     settings = config.load()
     languages = langs or settings.languages
@@ -113,8 +113,9 @@ def check(langs: tuple[str, ...], brief: bool) -> None:
         for cost in report.costs if not brief else ():
             mark = "!" if cost.over_budget else " "
             budget = "no limit" if cost.budget is None else f"budget {cost.budget}"
-            click.echo(f" {mark} {cost.encoding:<5} {cost.segments} SMS  {cost.units:>4} ch  "
-                       f"line {cost.line:<5} {cost.name}  ({budget})")
+            room = "" if cost.room is None else f"{cost.room:>4} left"
+            click.echo(f" {mark} {cost.encoding:<5} {cost.segments} SMS  {cost.units:>4} ch "
+                       f"{room:>9}  line {cost.line:<5} {cost.name}  ({budget})")
             if cost.swaps:
                 pairs = ", ".join(f"{c!r} (write {a!r})" for c, a in cost.swaps)
                 click.secho(f"     UCS-2 only because of {pairs}: would be GSM-7, "

@@ -28,14 +28,14 @@ def organizers() -> None:
 
 @contextlib.contextmanager
 def _organizer_store() -> Iterator[OrganizerStore]:
-    from hotline.store.db import make_engine
+    from hotline.store.db import make_engine, prepare
     from hotline.store.organizers import OrganizerStore
 
-    engine = make_engine(config.load().sqlalchemy_url)
+    settings = config.load()
+    engine = make_engine(settings.sqlalchemy_url)
     try:
-        store = OrganizerStore(engine)
-        store.create_tables()
-        yield store
+        prepare(engine, embedded=not settings.database_url)
+        yield OrganizerStore(engine)
     finally:
         engine.dispose()
 

@@ -123,10 +123,11 @@ def worker(burst: bool, fork: bool) -> None:
                                  socket_timeout=30)
     queue = Queue(settings.alerts_queue, connection=conn)
     from hotline.alerts.dispatch import Dispatcher
+    from hotline.store.db import prepare
     from hotline.upkeep import schedule_next
 
     with Dispatcher.opened(settings) as dispatcher:
-        dispatcher.cases.create_tables()
+        prepare(dispatcher.cases.engine, embedded=not settings.database_url)
         digest_at = dispatcher.schedule_digest()
     schedule_next(queue)
     logging.getLogger(__name__).info("next digest at %s", digest_at.isoformat())

@@ -108,10 +108,12 @@ QUESTIONS: Mapping[StepId, Question] = MappingProxyType(
                      optional=True),
             # TRANSLATORS: SMS question, free text answer. Keep "0" as it is.
             Question(StepId.LOCATION, N_("Where is the job? A street or area is enough, "
-                                         "e.g. Western & 6th. Send 0 to skip."), "location",
+                                         "for example Western & 6th. Send 0 to skip."),
+                     "location",
                      StepId.ISSUES, optional=True),
             # TRANSLATORS: SMS question; the worker may send several numbers, e.g. "1 3".
-            Question(StepId.ISSUES, N_("What happened? Send one or more numbers, e.g. 1 3"),
+            Question(StepId.ISSUES, N_("What happened? Send one or more numbers, "
+                                       "for example: 1 3"),
                      "issues", StepId.DETAILS, ISSUE_TYPES, multiple=True),
             # TRANSLATORS: SMS question, free text in several messages. Keep "1".
             Question(StepId.DETAILS, N_("Tell us what happened in your own words. Send as "

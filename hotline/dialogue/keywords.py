@@ -6,6 +6,7 @@ list of words. Global commands are matched in every language at every step.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -45,6 +46,8 @@ class Word(StrEnum):
     DONE = "done"
     RIGHTS = "rights"
     REPORT = "report"
+    YES = "yes"
+    NO = "no"
 
 
 #: gettext context of every keyword list, so translators see they are lists of words.
@@ -87,6 +90,38 @@ WORDS: Mapping[Word, str] = {
     Word.RIGHTS: NP_("keywords", "RIGHTS, MY RIGHTS, KNOW YOUR RIGHTS"),
     # TRANSLATORS: comma-separated words that start a report from the main menu.
     Word.REPORT: NP_("keywords", "REPORT, COMPLAINT, PROBLEM"),
+    # TRANSLATORS: comma-separated words for "yes", read as the yes option of a yes-or-no
+    # question (SÍ, CLARO / 네, 예). Never YES in English: Twilio treats it as START.
+    Word.YES: NP_("keywords", "Y, YEAH, YEP, YUP, OK, OKAY, SURE"),
+    # TRANSLATORS: comma-separated words for "no", read as the no option of a yes-or-no
+    # question (NO, NEL / 아니요, 아뇨).
+    Word.NO: NP_("keywords", "NO, N, NOPE, NAH"),
+}
+
+#: The "yes" Twilio also reads as an opt-in (it may answer it too, but the message still
+#: reaches us), so it is known here and kept out of the keyword lists staff edit.
+YES_WORD = "yes"
+
+NUMBER_WORDS: Mapping[int, str] = {
+    # TRANSLATORS: comma-separated words a worker may send for the option number 1
+    # (UNO, PRIMERO / 하나, 첫 번째). Digits, 1️⃣ and "1번" are understood already.
+    1: NP_("keywords", "ONE, FIRST"),
+    # TRANSLATORS: comma-separated words for the option number 2 (DOS / 둘, 두 번째).
+    2: NP_("keywords", "TWO, SECOND"),
+    # TRANSLATORS: comma-separated words for the option number 3.
+    3: NP_("keywords", "THREE, THIRD"),
+    # TRANSLATORS: comma-separated words for the option number 4.
+    4: NP_("keywords", "FOUR, FOURTH"),
+    # TRANSLATORS: comma-separated words for the option number 5.
+    5: NP_("keywords", "FIVE, FIFTH"),
+    # TRANSLATORS: comma-separated words for the option number 6.
+    6: NP_("keywords", "SIX, SIXTH"),
+    # TRANSLATORS: comma-separated words for the option number 7.
+    7: NP_("keywords", "SEVEN, SEVENTH"),
+    # TRANSLATORS: comma-separated words for the option number 8.
+    8: NP_("keywords", "EIGHT, EIGHTH"),
+    # TRANSLATORS: comma-separated words for the option number 9.
+    9: NP_("keywords", "NINE, NINTH"),
 }
 
 # TRANSLATORS: comma-separated words that switch the bot to YOUR language
@@ -131,6 +166,7 @@ class Lexicon:
     words: Mapping[Word, Mapping[str, frozenset[str]]]
     languages: Mapping[str, str]
     topic_words: Mapping[str, tuple[tuple[str, str], ...]]
+    numbers: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def command(self, text: str) -> Command | None:
         """Return the global command the whole message names, if any."""
@@ -152,6 +188,18 @@ class Lexicon:
         if locale and norm in by_locale.get(locale, frozenset()):
             return True
         return any(norm in words for words in by_locale.values())
+
+    def number(self, text: str) -> int | None:
+        """Return the option number the whole message spells out ("one", "uno", "하나")."""
+        return self.numbers.get(normalize(text))
+
+    def yes_or_no(self, text: str, locale: str | None) -> bool | None:
+        """Return True for a yes ("sí", "네", "ok"), False for a no, None for neither."""
+        if normalize(text) == YES_WORD or self.means(Word.YES, text, locale):
+            return True
+        if self.means(Word.NO, text, locale):
+            return False
+        return None
 
     def topic_in(self, text: str, locale: str | None) -> str | None:
         """Find a rights topic a message mentions ("minimum wage", "최저임금", "propinas")."""
@@ -221,6 +269,14 @@ def build_lexicon(
             languages.setdefault(word, loc)
         languages.setdefault(loc, loc)
 
+    numbers: dict[str, int] = {}
+    for number, msgid in NUMBER_WORDS.items():
+        for word in split_words(msgid):
+            numbers.setdefault(word, number)
+        for loc in locales:
+            for word in split_words(translate(loc, CONTEXT, msgid)):
+                numbers.setdefault(word, number)
+
     topic_list = list(topics)
     topic_words: dict[str, tuple[tuple[str, str], ...]] = {}
     for loc in locales:
@@ -233,4 +289,4 @@ def build_lexicon(
         # longest phrases first, so "minimum wage" wins over "wage"
         pairs.sort(key=lambda pair: -len(pair[0]))
         topic_words[loc] = tuple(pairs)
-    return Lexicon(commands, consent, words, languages, topic_words)
+    return Lexicon(commands, consent, words, languages, topic_words, numbers)

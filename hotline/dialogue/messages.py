@@ -30,8 +30,16 @@ RIGHTS = N_("Know your rights. Reply with a number:")
 MORE = N_("More")
 # TRANSLATORS: navigation under a rights explainer: "2 Other topics".
 OTHER_TOPICS = N_("Other topics")
+# TRANSLATORS: navigation under the explainer that answers a worker's first message
+# when it described a problem ("no me pagaron"): "3 Report this" starts a report. It
+# takes the place of "Other topics": keep it no longer than that.
+REPORT_THIS = N_("Report this")
 # TRANSLATORS: put before a question repeated because the answer didn't fit.
 NOT_UNDERSTOOD = N_("Sorry, I didn't get that. Reply with a number.")
+# TRANSLATORS: put before a question repeated because the number sent is not one of
+# its options; {last} is the highest option (the question's options follow). Keep it
+# shorter than the "didn't get that" line above.
+OUT_OF_RANGE = N_("Reply with a number from 1 to {last}.")
 # TRANSLATORS: put before the phone number question when the number looked wrong.
 BAD_NUMBER = N_("That number doesn't look right. Please send it with the area code.")
 # TRANSLATORS: put before a question when an empty message arrived.
@@ -43,13 +51,20 @@ PHOTO_NOTED = N_("Photo received. Send more, or send 1 when you are done.")
 # TRANSLATORS: the story is long enough to be stored. Keep "1".
 DETAILS_FULL = N_("Thank you, we have enough details. Send 1 to go on.")
 # TRANSLATORS: summary of the report before sending; each {x} is an answer.
-# BUDGET: 3 (it repeats the worker's answers; measured with typical ones)
+# BUDGET: 3 (it repeats the worker's answers; the bot shortens long or costly ones to fit)
 SUMMARY = N_(
     "Please check your report:\nWork: {industry}\nBusiness: {employer}\nPlace: {location}\n"
     "Problem: {issues}\nWhen: {when}\nStill there: {still}\nContact: {contact}\nName: {name}"
 )
+#: The summary's budget in SMS segments, as its BUDGET comment says: the worker's
+#: quoted answers are shortened until it fits.
+SUMMARY_BUDGET = 3
 # TRANSLATORS: shown in the summary for a question the worker skipped.
 NOT_GIVEN = N_("not given")
+#: Most issue types the summary lists by name; the rest are counted ("+2 more").
+SUMMARY_ISSUES = 3
+# TRANSLATORS: more issue types than the summary or an alert has room for, e.g. "+2 more".
+MORE_ISSUES = N_("+{count} more")
 # TRANSLATORS: shown in the summary for the number of photos, after "Problem".
 PHOTOS = N_("photos: {count}")
 # TRANSLATORS: title of the "change something" menu; numbered items follow.
@@ -67,6 +82,35 @@ FILED_NO_CONTACT = N_(
 # TRANSLATORS: a callback request is saved; {ref} is its number.
 CALLBACK_FILED = N_(
     "Thank you. Your request number is {ref}. An organizer will contact you."
+)
+# TRANSLATORS: the case is saved but no organizer can be alerted right now (nobody
+# active or reachable); {ref} is its number, {phone} the center's phone.
+FILED_UNREACHED_WITH_PHONE = N_(
+    "Saved: your number is {ref}. But no organizer can be reached right now. "
+    "Please call the center at {phone}."
+)
+# TRANSLATORS: like the message above, when the center has no phone number to give.
+FILED_UNREACHED = N_(
+    "Saved: your number is {ref}. But no organizer can be reached right now, "
+    "so it may take a while."
+)
+# TRANSLATORS: the worker sent a new report while their case {ref} is still open: it
+# was added to that case instead of opening another.
+ADDED_TO_CASE = N_("Thank you. We added this to your open case {ref}.")
+# TRANSLATORS: the worker asked to be contacted while their case {ref} is still open:
+# nothing new was opened.
+ALREADY_OPEN = N_(
+    "Your case {ref} is still open, so we did not open another. We have your request."
+)
+# TRANSLATORS: one phone sent more reports or requests today than the hotline takes.
+CASE_LIMIT = N_(
+    "We got many requests from this phone today, so this one was not saved. "
+    "Please try again tomorrow."
+)
+# TRANSLATORS: like the message above, with the center's phone number in {phone}.
+CASE_LIMIT_WITH_PHONE = N_(
+    "We got many requests from this phone today, so this one was not saved. "
+    "Please try again tomorrow, or call {phone}."
 )
 # TRANSLATORS: saving failed; nothing the worker typed is lost. Keep "1".
 FILE_FAILED = N_(

@@ -37,13 +37,26 @@ class Joined:
     sms_optional: bool = False
 
 
-Param = str | int | Msg | Native | Joined
+@dataclass(frozen=True, slots=True)
+class Echo:
+    """A worker's own answer quoted back (a business name in the summary).
+
+    Rendered on one line, at most ``limit`` characters (grapheme clusters), and
+    shortened further with "..." when the reply would otherwise pass its budget.
+    """
+
+    text: str
+    limit: int = 40
+
+
+Param = str | int | Msg | Native | Joined | Echo
 
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One outbound message: ``Reply(N_("Your case number is {ref}."), needs_ref=True)``.
 
-    ``prefix`` is a line put above (e.g. "Sorry, I didn't understand"); ``options`` are
+    ``prefix`` is a line put above (e.g. "Sorry, I didn't understand"), a msgid or a
+    ``Msg`` with parameters ("Reply with a number from 1 to {last}."); ``options`` are
     numbered lines under the text; ``extra`` are lines with a fixed key ("0 Main menu");
     ``every_language`` marks text that is not in one locale (the language menu);
     ``needs_ref`` asks the service to fill ``{ref}`` with the reference of the case it
@@ -54,6 +67,8 @@ class Reply:
     params: Mapping[str, Param] = field(default_factory=dict)
     options: tuple[Param, ...] = ()
     extra: tuple[tuple[str, Param], ...] = ()
-    prefix: str | None = None
+    prefix: str | Msg | None = None
     every_language: bool = False
     needs_ref: bool = False
+    budget: int | None = None
+    """SMS segments the rendered reply may cost; its ``Echo`` parts shrink to fit."""

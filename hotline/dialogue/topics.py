@@ -138,25 +138,29 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: minimum wage.
         title=N_("Minimum wage"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Minimum wage, part 1/4.
+            # TRANSLATORS: Minimum wage, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             N_(
                 "Your minimum wage depends on where you work. Your employer must pay the"
                 " highest rate that applies: state, county, city or industry. It applies"
                 " whatever your immigration status."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Minimum wage, part 2/4.
+            # TRANSLATORS: Minimum wage, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "California: $16.90 an hour in 2026, for every employer. Tips cannot count"
                 " toward it. The City of LA rate is higher and changes every July 1. It was"
                 " $17.87 from July 1, 2025."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Minimum wage, part 3/4.
+            # TRANSLATORS: Minimum wage, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "A city or county rate applies if you work 2 hours or more in a week there."
                 " For today's LA City rate, call 1-844-924-3752. Unincorporated LA County"
                 " (like East LA): call DCBA (800) 593-8222."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Minimum wage, part 4/4.
+            # TRANSLATORS: Minimum wage, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "Some jobs pay more, like at least $20 at fast-food chains with over 60"
@@ -196,25 +200,29 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: unpaid wages, wage theft.
         title=N_("Unpaid wages"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Unpaid wages, part 1/4.
+            # TRANSLATORS: Unpaid wages, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             N_(
                 "Not paying for all the hours you work is wage theft. Generally, pay is due"
                 " at least twice a month on set paydays. Weekly or biweekly pay is due"
                 " within 7 days after the pay period ends."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Unpaid wages, part 2/4.
+            # TRANSLATORS: Unpaid wages, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "Final pay: if you are fired or laid off, all wages are due right away. If"
                 " you quit without notice, within 72 hours. If you gave 72 hours' notice, on"
                 " your last day."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Unpaid wages, part 3/4.
+            # TRANSLATORS: Unpaid wages, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "If the employer willfully pays final wages late, it generally owes a"
                 " penalty: your daily wage for each day late, up to 30 days. Write down your"
                 " dates, hours and pay."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Unpaid wages, part 4/4.
+            # TRANSLATORS: Unpaid wages, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "Many wage claims must be filed within 3 years, some sooner. Act soon. To"
@@ -250,25 +258,29 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: overtime pay.
         title=N_("Overtime"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Overtime, part 1/4.
+            # TRANSLATORS: Overtime, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             N_(
                 "Overtime in California is generally 1.5 times your regular rate for work"
                 " over 8 hours in a day or 40 hours in a week, and for the first 8 hours on"
                 " the 7th day in a row in a workweek."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Overtime, part 2/4.
+            # TRANSLATORS: Overtime, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "Double pay (2 times your regular rate) is generally due for work over 12"
                 " hours in a day, and over 8 hours on the 7th day in a row. Overtime is due"
                 " by the next regular payday."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Overtime, part 3/4.
+            # TRANSLATORS: Overtime, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "A flat pay, like $100 a day, does not cancel the right to overtime. Being"
                 " called salaried does not by itself mean no overtime. Some jobs have other"
                 " rules; staff can look at yours."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Overtime, part 4/4.
+            # TRANSLATORS: Overtime, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "Write down the hours you work each day. To report unpaid overtime, choose"
@@ -297,24 +309,28 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: meal and rest breaks.
         title=N_("Meal and rest breaks"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Breaks, part 1/4.
+            # TRANSLATORS: Breaks, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             N_(
                 "Meal break: if you work over 5 hours, you generally get 30 minutes off duty,"
                 " starting by the end of the 5th hour. Over 10 hours, a second one. If you"
                 " must keep working, it is paid."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Breaks, part 2/4.
+            # TRANSLATORS: Breaks, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "Rest break: 10 minutes, paid, for every 4 hours you work (or major part of 4"
                 " hours). Not required if the day is under 3.5 hours. A day of 8 hours"
                 " generally gets 2 rests."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Breaks, part 3/4.
+            # TRANSLATORS: Breaks, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "No meal break? The employer generally owes one extra hour of pay at your"
                 " regular rate for that day. No rest break? One more extra hour for that day."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Breaks, part 4/4.
+            # TRANSLATORS: Breaks, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "Write down each day you missed a break. To report it, choose Report a"
@@ -343,24 +359,28 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: paid sick leave.
         title=N_("Paid sick leave"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Sick leave, part 1/4.
+            # TRANSLATORS: Sick leave, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             N_(
                 "California: if you work 30 days or more for the same employer in a year,"
                 " you get paid sick leave, even part-time or temporary. You can generally"
                 " use it from your 90th day."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Sick leave, part 2/4.
+            # TRANSLATORS: Sick leave, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "State law: you generally earn 1 hour for every 30 hours worked, and can use"
                 " at least 40 hours or 5 days a year, whichever is more. Unused hours carry"
                 " over; the employer may cap them at 80 hours."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Sick leave, part 3/4.
+            # TRANSLATORS: Sick leave, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "City of LA: if you work there 2 hours or more a week, for 30 days or more in"
                 " a year, you can generally use 48 hours of paid sick leave a year."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Sick leave, part 4/4.
+            # TRANSLATORS: Sick leave, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "Write down the days you were sick and asked for leave. To report it, choose"
@@ -396,26 +416,30 @@ TOPICS: tuple[Topic, ...] = (
         # for using your rights) and immigration status.
         title=N_("Retaliation and status"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Retaliation, part 1/4.
+            # TRANSLATORS: Retaliation, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             # A "notario" is an immigration consultant who may not give legal advice.
             N_(
                 "California work rights generally apply to all workers, whatever their"
                 " immigration status. For immigration questions, see a nonprofit immigration"
                 " lawyer, not a notario."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Retaliation, part 2/4.
+            # TRANSLATORS: Retaliation, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "It is illegal to fire, punish or threaten you, or cut your hours or pay, for"
                 " complaining about pay or conditions or filing a claim. Within 90 days, it"
                 " is presumed to be retaliation."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Retaliation, part 3/4.
+            # TRANSLATORS: Retaliation, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "Threatening to call immigration, or calling it, to punish you for using your"
                 " rights is illegal (Labor Code 1019). So is asking, as punishment, for more"
                 " papers than the law requires."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Retaliation, part 4/4.
+            # TRANSLATORS: Retaliation, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "A retaliation complaint is generally due within 1 year. Act soon. We do not"
@@ -454,28 +478,32 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: health and safety, heat.
         title=N_("Safety and heat"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Safety, part 1/4.
+            # TRANSLATORS: Safety, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             # 80F is 80 degrees Fahrenheit (about 27 C); keep the Fahrenheit number.
             N_(
                 "Emergency, heat illness or injury? Call 911 first. Outdoor work: your"
                 " employer must give free cool water, enough for 1 quart per hour, and shade"
                 " when it is over 80F."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Safety, part 2/4.
+            # TRANSLATORS: Safety, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             # 82F is 82 degrees Fahrenheit (about 28 C); keep the Fahrenheit number.
             N_(
                 "You can take a cool-down rest of at least 5 minutes when you need it."
                 " Indoors (kitchens, garment shops, warehouses): at 82F or more, the employer"
                 " must give water and a cool area."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Safety, part 3/4.
+            # TRANSLATORS: Safety, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             # Keep both conditions: the law allows refusing only when both are true.
             N_(
                 "You may generally refuse a task only if both are true: it breaks a safety"
                 " rule, and it is a real and apparent danger. Tell your supervisor, offer to"
                 " do safe work, and call Cal/OSHA."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Safety, part 4/4.
+            # TRANSLATORS: Safety, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "Punishing you for a safety complaint is illegal. Cal/OSHA keeps your name"
@@ -512,25 +540,29 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: tips and pay stubs.
         title=N_("Tips and pay stubs"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Tips and stubs, part 1/4.
+            # TRANSLATORS: Tips and stubs, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             N_(
                 "Tips belong to workers. Owners, managers and supervisors cannot take any part"
                 " of them. Tips cannot count toward the minimum wage. Card tips must be paid"
                 " in full by the next payday."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Tips and stubs, part 2/4.
+            # TRANSLATORS: Tips and stubs, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "Tip pools are generally allowed only among workers who serve customers, not"
                 " supervisors. You must get a pay stub with every payment, even if you are"
                 " paid in cash or by personal check."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Tips and stubs, part 3/4.
+            # TRANSLATORS: Tips and stubs, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "A pay stub must show hours, each pay rate, gross and net pay, deductions, pay"
                 " period dates and the employer's legal name. You can get copies of your"
                 " payroll records within 21 days of asking."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Tips and stubs, part 4/4.
+            # TRANSLATORS: Tips and stubs, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "Keep your stubs. Write down your hours and tips each day. To report it,"
@@ -561,26 +593,30 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: Menu label, at most 22 characters. Topic: how to file a wage claim.
         title=N_("How to file a claim"),
         parts=(
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Filing, part 1/4.
+            # TRANSLATORS: Filing, part 1/4. SMS, 2 segments at most
+            # with the source line and the menu: about 75 Korean or 200 Spanish characters.
             N_(
                 "Labor Commissioner (state): 833-526-4636. It does not ask about immigration"
                 " status. You need no SSN, photo ID or lawyer. Claim forms are in Korean and"
                 " Spanish; interpreters at hearings."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Filing, part 2/4.
+            # TRANSLATORS: Filing, part 2/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             # 3-1-1 is the LA City information line; keep it as it is.
             N_(
                 "LA City minimum wage or sick leave: Office of Wage Standards 1-844-924-3752"
                 " (other languages: 3-1-1). Unincorporated LA County: DCBA (800) 593-8222;"
                 " it does not ask your status."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Filing, part 3/4.
+            # TRANSLATORS: Filing, part 3/4. SMS, 2 segments at most
+            # with the menu under it: about 115 Korean or 270 Spanish characters.
             N_(
                 "Many wage claims must be filed within 3 years, some sooner. Retaliation"
                 " complaints are due within 1 year. Act soon. Write down your dates, hours"
                 " and pay before you call."
             ),
-            # TRANSLATORS: SMS, max 2 segments (Korean <= 120 chars). Filing, part 4/4.
+            # TRANSLATORS: Filing, part 4/4. SMS, 2 segments at most
+            # with the menu under it: about 120 Korean or 275 Spanish characters.
             # "Report a problem at work" is a main-menu item: use the words of the menu.
             N_(
                 "You can still file after leaving California or the US. We can help: choose"

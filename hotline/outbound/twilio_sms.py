@@ -113,6 +113,9 @@ def inbound_since(sender: TwilioSender, since: datetime) -> list[Received]:
     """List messages workers sent to our number (SMS and WhatsApp) since ``since``.
 
     Twilio filters by day, so the day's messages are fetched and the rest dropped here.
+    Twilio lists newest first; messages that share a second (its dates have no finer
+    grain) keep the order Twilio gives them, oldest first, never the order of their SIDs
+    (which are random).
     """
     if sender.client is None:
         raise NotConfigured("twilio not configured")
@@ -124,14 +127,14 @@ def inbound_since(sender: TwilioSender, since: datetime) -> list[Received]:
             raise classify(exc.code, exc.status) from None
         except (requests.RequestException, OSError, TwilioException) as exc:
             raise TransportError(type(exc).__name__) from None
-        for m in messages:
+        for m in reversed(messages):
             if not str(m.direction or "").startswith("inbound"):
                 continue
             if m.date_sent is not None and m.date_sent < since:
                 continue
             found.append(Received(str(m.sid), str(m.from_ or ""), str(m.to or ""),
                                   str(m.body or ""), m.date_sent))
-    found.sort(key=lambda r: (r.sent_at or since, r.sid))
+    found.sort(key=lambda r: r.sent_at or since)  # stable: ties keep Twilio's order
     return found
 
 

@@ -2,6 +2,11 @@
 
 Keys carry the HMAC of the sender, never the number; values are encrypted, because a
 session holds the worker's unfinished report.
+
+Two records say a MessageSid was handled: the reply given to it, under the sender's
+pseudonym (erasure deletes it with everything else of theirs), and a bare mark
+``h:<MessageSid>`` that names no sender and outlives erasure, so reconciliation never
+replays the messages of a worker who asked to be forgotten, nor an organizer's command.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from hotline.sessions.wire import KeptConnection
 #: How long a processed MessageSid is remembered with the reply we gave (Twilio retries
 #: within seconds; a day covers reconciliation runs too).
 DEDUPE_SECONDS = 24 * 3600
+#: How long the bare mark of a handled MessageSid is kept: longer than reconciliation
+#: ever looks back (``upkeep.LOOKBACK_LIMIT``).
+HANDLED_SECONDS = 8 * 86400
 #: How long one sender's lock lives if its holder dies.
 LOCK_SECONDS = 10
 #: How long a second message from the same sender waits for the first to finish
@@ -41,12 +49,16 @@ _FRESH = Session()
 class Loaded:
     """What one load brings back: the session and, for a duplicate, the earlier reply.
 
-    ``recent`` counts this sender's messages in the last minute (throttling).
+    ``recent`` counts this sender's messages in the last minute (throttling);
+    ``handled`` says the MessageSid was handled before even if its reply is gone (erased);
+    ``opted_out`` that the sender sent STOP (the session then says so too).
     """
 
     session: Session
     earlier_reply: bytes | None
     recent: int = 0
+    handled: bool = False
+    opted_out: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +98,29 @@ class SessionStore:
 
     # -- keys -------------------------------------------------------------------------
 
+    def _handled_key(self, sid: str) -> str:
+        return f"{self.prefix}h:{sid}"
+
+    def mark_handled(self, sid: str) -> None:
+        """Record that a MessageSid was handled, naming no sender (survives erasure)."""
+        self.conn.set(self._handled_key(sid), b"1", ex=HANDLED_SECONDS)
+
+    def first_time(self, sid: str) -> bool:
+        """Mark a MessageSid handled; False if it was already (organizers' commands)."""
+        return bool(self.conn.set(self._handled_key(sid), b"1", nx=True, ex=HANDLED_SECONDS))
+
+    def _optout_key(self, state_key: str) -> str:
+        # the sender's opt-out flag: no expiry, and erasure leaves it (STOP outlives it)
+        return f"{self.prefix}o:{state_key[len(self.prefix) + 2:]}"
+
+    def opt_out(self, sender: str) -> None:
+        """Remember in Redis that this sender sent STOP (until ``opt_in``)."""
+        self.conn.set(self._optout_key(self._keys(sender)[0]), b"1")
+
+    def opt_in(self, sender: str) -> None:
+        """Forget a sender's STOP."""
+        self.conn.delete(self._optout_key(self._keys(sender)[0]))
+
     def _keys(self, sender: str) -> tuple[str, str, str, str, str]:
         """Return the sender's state, language, lock and rate keys, and the start of the
         keys of its replies (the pseudonym is in each, so erasure can find every one)."""
@@ -114,7 +149,8 @@ class SessionStore:
         while another message holds the lock."""
         keys = self._keys(sender)
         state_key, language_key, lock_key, rate_key, replies = keys
-        script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}"]
+        script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}",
+                       self._handled_key(sid), self._optout_key(state_key)]
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         while True:
@@ -122,14 +158,16 @@ class SessionStore:
                                                [token, LOCK_SECONDS, RATE_WINDOW_SECONDS])
             if result[0] == 1:
                 loaded = self._loaded(state_key, replies + sid, result[1], result[2],
-                                      result[3], int(result[4]))
+                                      result[3], int(result[4]), bool(result[5]),
+                                      bool(result[6]))
                 return Turn(loaded, keys, sid, token)
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
             time.sleep(0.02)
 
     def _loaded(self, state_key: str, reply_key: str, raw_state: bytes | None,
-                raw_language: bytes | None, earlier: bytes | None, recent: int = 0) -> Loaded:
+                raw_language: bytes | None, earlier: bytes | None, recent: int = 0,
+                handled: bool = False, opted_out: bool = False) -> Loaded:
         if earlier:
             earlier = self._open(earlier, reply_key)
         session = _FRESH
@@ -139,7 +177,9 @@ class SessionStore:
                 session = Session.from_json(opened)
         if session.locale is None and raw_language:
             session = replace(session, locale=raw_language.decode())
-        return Loaded(session, earlier or None, recent)
+        if opted_out and not session.opted_out:
+            session = replace(session, opted_out=True)
+        return Loaded(session, earlier or None, recent, handled or bool(earlier), opted_out)
 
     def save(self, turn: Turn, session: Session, reply: bytes) -> None:
         """Store the session, the language and the reply to the turn's MessageSid, and
@@ -149,10 +189,11 @@ class SessionStore:
         state_key, language_key, lock_key, _, replies = turn.keys
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
         reply_key = replies + turn.sid
-        self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key], [
+        self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key,
+                                            self._handled_key(turn.sid)], [
             self._seal(session.to_json().encode(), state_key), keep, session.locale or "",
             self.language_keep_seconds, self._seal(reply, reply_key), DEDUPE_SECONDS,
-            turn.token])
+            turn.token, HANDLED_SECONDS])
 
     def close(self) -> None:
         """Read the last save's reply and let the kept connection go (shutdown, tests)."""
@@ -178,16 +219,18 @@ class SessionStore:
 
 _BEGIN = """
 if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
-local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4])
+local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7])
+if v[4] then return {1, v[1], v[2], v[3], 0, v[4], v[5]} end
 local n = redis.call('incr', KEYS[5])
 if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
-return {1, v[1], v[2], v[3], n}
+return {1, v[1], v[2], v[3], n, v[4], v[5]}
 """
 
 _SAVE = """
 redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[3] ~= '' then redis.call('set', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 redis.call('set', KEYS[3], ARGV[5], 'EX', ARGV[6])
+redis.call('set', KEYS[5], '1', 'EX', ARGV[8])
 if redis.call('get', KEYS[4]) == ARGV[7] then redis.call('del', KEYS[4]) end
 return 1
 """

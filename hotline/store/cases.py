@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,20 +19,19 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from hotline.crypto import Crypto
 from hotline.dialogue.effects import FileCase
 from hotline.store.db import Base
+from hotline.store.refs import RANDOM_DIGITS, new_ref
 
 #: What replaces the sender's pseudonym once their personal data is gone.
 ERASED = "erased"
 EXPIRED = "expired"
-#: Tries at creating the tables while other processes may be creating them too.
-CREATE_TRIES = 8
-#: Tries at a random free reference before using one more digit.
+#: Tries at a random free reference before using one more digit (see ``refs``).
 REF_TRIES = 20
 
 
@@ -146,25 +143,6 @@ class CaseStore:
         self.engine = engine
         self.crypto = crypto
 
-    def create_tables(self) -> None:
-        """Create missing tables (idempotent; no migrations needed yet)."""
-        # tables of other modules share Base; importing them registers them for create_all
-        import hotline.store.assignments
-        import hotline.store.deliveries
-        import hotline.store.optouts
-        import hotline.store.organizers
-        import hotline.store.spool  # noqa: F401
-
-        for attempt in range(CREATE_TRIES):
-            try:
-                Base.metadata.create_all(self.engine)
-                return
-            except (OperationalError, ProgrammingError, IntegrityError):
-                # another process (a second gunicorn worker) is creating them right now
-                if attempt == CREATE_TRIES - 1:
-                    raise
-                time.sleep(0.1 * (attempt + 1))
-
     def ping(self) -> bool:
         """Tell whether the database answers."""
         try:
@@ -204,8 +182,7 @@ class CaseStore:
         }
         media = [{"content_type": m.content_type, "url_enc": enc(m.url)} for m in effect.media]
         for attempt in range(REF_TRIES * 3):
-            digits = 4 + attempt // REF_TRIES
-            ref = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+            ref = new_ref(RANDOM_DIGITS + attempt // REF_TRIES)
             try:
                 with self.engine.begin() as conn:
                     case_id = conn.execute(insert(CaseRow).returning(CaseRow.id),
@@ -222,6 +199,41 @@ class CaseStore:
             except IntegrityError:
                 continue  # the reference was taken; draw another
         raise RuntimeError("no free case reference")
+
+    def open_case_of(self, sender: str) -> tuple[int, str, str] | None:
+        """Return (id, ref, kind) of the sender's newest case not closed, if any."""
+        with Session(self.engine) as db:
+            row = db.execute(select(CaseRow.id, CaseRow.ref, CaseRow.kind)
+                             .where(CaseRow.sender_id == self.crypto.sender_id(sender),
+                                    CaseRow.status != str(CaseStatus.CLOSED))
+                             .order_by(CaseRow.id.desc()).limit(1)).first()
+            return (row.id, row.ref, row.kind) if row else None
+
+    def filed_since(self, sender: str, since: datetime) -> int:
+        """Return how many cases the sender filed since ``since``."""
+        from sqlalchemy import func
+
+        with Session(self.engine) as db:
+            return int(db.scalar(select(func.count()).select_from(CaseRow).where(
+                CaseRow.sender_id == self.crypto.sender_id(sender),
+                CaseRow.created_at >= since)) or 0)
+
+    def add_to(self, case_id: int, effect: FileCase, now: datetime | None = None) -> None:
+        """Add a repeat report to an open case: its story, photos and issue types."""
+        now = now or datetime.now(UTC)
+        with Session(self.engine) as db, db.begin():
+            row = db.get(CaseRow, case_id)
+            if row is None:
+                return
+            if effect.details:
+                told = [self.crypto.decrypt(row.details_enc) or "", *effect.details]
+                row.details_enc = self.crypto.encrypt("\n\n".join(t for t in told if t))
+            issues = dict.fromkeys([*(i for i in row.issues.split(",") if i), *effect.issues])
+            row.issues = ",".join(issues)[:200]
+            for m in effect.media:
+                row.media.append(MediaRow(content_type=m.content_type,
+                                          url_enc=self.crypto.encrypt(m.url)))
+            row.events.append(EventRow(at=now, kind="added", detail=str(effect.kind)))
 
     def alerts_not_queued(self, filed_before: datetime) -> list[int]:
         """Return cases filed before ``filed_before`` whose alert job has not run yet (the

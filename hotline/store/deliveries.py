@@ -32,6 +32,7 @@ class Purpose(StrEnum):
     REPORT = "report"            # the full report, by e-mail, to who took it
     WORKER = "worker"            # to the worker: an organizer will contact you
     DIGEST = "digest"            # the daily list of open cases
+    NOTICE = "notice"            # to coordinators: something staff must look at
 
 
 #: Purposes that ask organizers to take a case.
@@ -240,6 +241,16 @@ class DeliveryStore:
                 DeliveryRow.case_id == case_id,
                 DeliveryRow.purpose.in_([str(p) for p in purposes]),
                 DeliveryRow.status == str(Status.SENT),
+                DeliveryRow.organizer_id.is_not(None)))
+            return {i for i in ids if i is not None}
+
+    def alerted(self, case_id: int) -> set[int]:
+        """Return the organizers a case was alerted to (routed, escalated or as coordinators),
+        whatever became of the message."""
+        with Session(self.engine) as db:
+            ids = db.scalars(select(DeliveryRow.organizer_id).where(
+                DeliveryRow.case_id == case_id,
+                DeliveryRow.purpose.in_([str(p) for p in ALERTS]),
                 DeliveryRow.organizer_id.is_not(None)))
             return {i for i in ids if i is not None}
 

@@ -181,10 +181,6 @@ class OrganizerStore:
             self._phones = (now, phones)
         return self._phones[1]
 
-    def create_tables(self) -> None:
-        """Create missing tables (idempotent)."""
-        Base.metadata.create_all(self.engine)
-
     def add(self, changes: Changes) -> Organizer:
         """Store a new organizer; raise InvalidOrganizer for a bad or duplicate field."""
         if not (changes.name or "").strip():

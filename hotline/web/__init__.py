@@ -1,1 +1,1 @@
-"""web"""
+"""Doors on the web: Flask blueprints for Twilio, health and the staff simulator."""

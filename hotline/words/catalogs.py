@@ -24,7 +24,8 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
 from hotline.dialogue.keywords import Lexicon, build_lexicon
-from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
+from hotline.dialogue.replies import Echo, Joined, Msg, Native, Param, Reply
+from hotline.words import echoes
 from hotline.words.segments import fold_to_gsm7, is_gsm7
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,13 @@ SOURCE_LOCALE = "en"
 #: Most rendered replies kept per process. Only replies made of catalog words alone are
 #: kept (menus, questions, topics: a few hundred), never one with a worker's own words.
 RENDER_CACHE_SIZE = 2048
+#: The .po flag (``#, keep-accents``) of a translation that SMS must send with its
+#: accents (UCS-2) because folding them would change a word (``hotline i18n check``).
+KEEP_ACCENTS_FLAG = "keep-accents"
+#: How the flag reaches the compiled catalog, which keeps no flags: an entry in this
+#: gettext context, same msgid, translated as ``_KEPT``.
+KEEP_ACCENTS_CONTEXT = "hotline: keep accents"
+_KEPT = "keep"
 
 
 def catalog_path(locales_dir: Path, locale: str, suffix: str = ".po") -> Path:
@@ -49,12 +57,21 @@ def compile_catalog(po_path: Path, mo_path: Path | None = None) -> Path:
     """Compile one ``.po`` file to ``.mo`` (fuzzy entries are left out, as gettext does)."""
     mo_path = mo_path or po_path.with_suffix(".mo")
     with po_path.open("rb") as fh:
-        catalog = read_po(fh, locale=po_path.parent.parent.name)
+        catalog = _with_accent_marks(read_po(fh, locale=po_path.parent.parent.name))
     tmp = mo_path.with_suffix(".mo.tmp")
     with tmp.open("wb") as fh:
         write_mo(fh, catalog)
     os.replace(tmp, mo_path)  # atomic, so a running process never reads half a file
     return mo_path
+
+
+def _with_accent_marks(catalog: Catalog) -> Catalog:
+    """Add a marker entry for each translation flagged ``keep-accents`` (see the flag)."""
+    marked = [m for m in catalog if m.id and KEEP_ACCENTS_FLAG in m.flags and not m.fuzzy
+              and m.context is None and isinstance(m.id, str)]
+    for message in marked:
+        catalog.add(message.id, _KEPT, context=KEEP_ACCENTS_CONTEXT)
+    return catalog
 
 
 def start_catalog(locales_dir: Path, locale: str) -> Path:
@@ -120,7 +137,7 @@ class Catalogs:
                 log.warning("catalog %s is not compiled; reading the .po directly", locale)
             buffer = BytesIO()
             with po.open("rb") as fh:
-                write_mo(buffer, read_po(fh, locale=locale))
+                write_mo(buffer, _with_accent_marks(read_po(fh, locale=locale)))
             buffer.seek(0)
             translations = Translations(buffer, domain=DOMAIN)
             mtime = po.stat().st_mtime
@@ -191,19 +208,46 @@ class Catalogs:
             found = cache.get(key)
             if found is not None:
                 return found
+        if fold_accents and self._keeps_accents(locale, reply):
+            fold_accents = False
+        if any(echoes.quoted(value) for value in reply.params.values()):
+            return echoes.fit(reply, lambda r: self._cheapest(r, locale, fold_accents))
+        rendered = self._cheapest(reply, locale, fold_accents)
+        if key is not None and len(cache) < RENDER_CACHE_SIZE:
+            cache[key] = rendered
+        return rendered
+
+    def _cheapest(self, reply: Reply, locale: str, fold_accents: bool) -> str:
         rendered = self._render(reply, locale, fold_accents, cheap=False)
         if fold_accents and not is_gsm7(rendered):
             cheaper = self._render(reply, locale, fold_accents, cheap=True)
             if is_gsm7(cheaper):
                 rendered = cheaper
-        if key is not None and len(cache) < RENDER_CACHE_SIZE:
-            cache[key] = rendered
         return rendered
+
+    def _keeps_accents(self, locale: str, reply: Reply) -> bool:
+        """Tell whether a piece of the reply is flagged to be sent with its accents."""
+        pieces: list[Param] = [Msg(reply.msgid), *reply.params.values(), *reply.options,
+                               *(value for _, value in reply.extra)]
+        if reply.prefix:
+            pieces.append(reply.prefix if isinstance(reply.prefix, Msg) else Msg(reply.prefix))
+        while pieces:
+            piece = pieces.pop()
+            if isinstance(piece, Msg):
+                if piece.context is None and self.translate(
+                        locale, KEEP_ACCENTS_CONTEXT, piece.msgid) == _KEPT:
+                    return True
+                pieces.extend(value for _, value in piece.params)
+            elif isinstance(piece, Joined):
+                pieces.extend(piece.parts)
+        return False
 
     def _render(self, reply: Reply, locale: str, fold_accents: bool, *, cheap: bool) -> str:
         text = _UNSENDABLE.sub("", self._format(locale, None, reply.msgid, reply.params, cheap))
         lines = [text] if text else []
-        if reply.prefix:
+        if isinstance(reply.prefix, Msg):
+            lines.insert(0, self._param(locale, reply.prefix, cheap))
+        elif reply.prefix:
             lines.insert(0, self.translate(locale, None, reply.prefix))
         for number, option in enumerate(reply.options, start=1):
             lines.append(f"{number} {self._param(locale, option, cheap)}")
@@ -235,6 +279,8 @@ class Catalogs:
             return self._format(locale, value.context, value.msgid, dict(value.params), cheap)
         if isinstance(value, Native):
             return self.translate(value.locale, value.context, value.msgid)
+        if isinstance(value, Echo):
+            return echoes.shorten(echoes.one_line(value.text), value.limit)
         if isinstance(value, Joined):
             parts = [self._param(locale, part, cheap) for part in value.parts]
             if value.sms_optional and cheap:

@@ -8,8 +8,17 @@ Pure arithmetic: no I/O, no globals that change. Encoding and segment sizes foll
   UTF-16 on the wire (a character outside the BMP, such as most emoji, costs 2 code units).
 - One SMS holds 160 septets or 70 code units. A multipart message loses room to its
   header: 153 septets or 67 code units per segment.
-- A segment boundary never falls inside an escape sequence or a surrogate pair; the whole
-  character moves to the next segment, leaving one unit of the previous one unused.
+- A segment boundary never falls inside an escape sequence, a surrogate pair or a
+  grapheme cluster (what a reader sees as one character: 👍🏽 is 👍 + a skin tone,
+  👨‍👩‍👧 is three emoji joined by ZWJ, 1️⃣ is 1 + two marks). The whole cluster moves to the
+  next segment, leaving the rest of the previous one unused. This is how Twilio bills
+  (its published segment calculator splits the text into grapheme clusters and never
+  breaks one); counting code points instead puts a skin-tone emoji on a boundary one
+  segment short.
+
+The encoding is chosen character by character (3GPP): Twilio's calculator also calls a
+CR LF pair UCS-2, because it is one grapheme cluster of two characters, but no reply we
+send has one (our texts use LF, and echoed answers are flattened to one line).
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+import regex
 
 
 class Encoding(StrEnum):
@@ -84,22 +95,44 @@ class Segments:
         return _UCS2_SINGLE if self.count == 1 else _UCS2_MULTI
 
 
+def capacity(encoding: Encoding, segments: int) -> int:
+    """Return how many units ``segments`` SMS hold in ``encoding`` (2 GSM-7 hold 306)."""
+    if segments <= 1:
+        return _GSM7_SINGLE if encoding is Encoding.GSM7 else _UCS2_SINGLE
+    return segments * (_GSM7_MULTI if encoding is Encoding.GSM7 else _UCS2_MULTI)
+
+
 def measure(text: str) -> Segments:
     """Measure text as an SMS so callers can warn before a reply costs several segments."""
     if is_gsm7(text):
         encoding, single, multi = Encoding.GSM7, _GSM7_SINGLE, _GSM7_MULTI
-        sizes = [2 if char in _GSM7_EXTENSION else 1 for char in text]
+        sizes = [sum(2 if char in _GSM7_EXTENSION else 1 for char in cluster)
+                 for cluster in graphemes(text)]
     else:
         encoding, single, multi = Encoding.UCS2, _UCS2_SINGLE, _UCS2_MULTI
-        sizes = [2 if ord(char) > 0xFFFF else 1 for char in text]
+        sizes = [_utf16_units(cluster) for cluster in graphemes(text)]
     units = sum(sizes)
     if units <= single:
         return Segments(encoding, units, 1)
     return Segments(encoding, units, _pack(sizes, multi))
 
 
+def graphemes(text: str) -> list[str]:
+    """Split text into grapheme clusters (Unicode extended clusters, as a reader sees it)."""
+    if text.isascii() and "\r" not in text:
+        return list(text)  # every ASCII character but CR LF is its own cluster
+    return _CLUSTER.findall(text)
+
+
+def _utf16_units(cluster: str) -> int:
+    return sum(2 if ord(char) > 0xFFFF else 1 for char in cluster)
+
+
+_CLUSTER = regex.compile(r"\X")
+
+
 def _pack(sizes: list[int], capacity: int) -> int:
-    """Return how many segments hold these character sizes when no character may straddle two."""
+    """Return how many segments hold these cluster sizes when no cluster may straddle two."""
     count, free = 1, capacity
     for size in sizes:
         if size > free:

@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 from conftest import PUBLIC_BASE, Phone, sign
 from fakes import Jobs, Mailbox, TwilioApi, WebhookSink, body_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hotline.alerts.claims import Command, Verb, parse
 from hotline.dialogue.effects import CaseKind, FileCase
 from hotline.service import Service
+from hotline.store import refs
 from hotline.store.organizers import Changes
 
 WORKER = "+12135550123"
@@ -233,8 +236,8 @@ def test_the_worker_hears_in_their_language_never_english_and_a_stop_is_respecte
         assert twilio_api.to("+12135550126") == []
         assert ("worker_notice_untranslated", "tl") in service.cases.events(tagalog)
         (notice,) = twilio_api.to(f"whatsapp:{WORKER}")
-        assert notice["Body"] == (f"Buenas noticias: un organizador tiene su caso {ref} y "
-                                  "se comunicará con usted pronto.")  # WhatsApp keeps accents
+        assert notice["Body"] == (f"Buenas noticias: alguien de nuestro equipo tiene su caso "
+                                  f"{ref} y se va a comunicar con usted pronto.")
         assert service.optouts.opted_out("+12135550125")  # Twilio said they sent STOP
         assert len([r for r in twilio_api.requests if r["To"] == "+12135550125"]) == 1
     finally:
@@ -275,3 +278,121 @@ def test_an_organizer_who_sent_stop_turns_alerts_back_on_with_start(
     service.dispatcher.organizers.opted_out(team["ana"].id, Channel.SMS)
     assert Phone(client, ANA).send("START") == ["Alerts to this phone are on again."]
     assert not service.dispatcher.organizers.get(team["ana"].id).sms_opted_out  # type: ignore[union-attr]
+
+
+# -- only the right organizer (issue 12 §8) --------------------------------------------
+
+CORA = "+12135550104"
+
+
+def typos(ref: str) -> list[str]:
+    """Every one-digit change and every swap of two neighbouring digits of a reference."""
+    found = {ref[:i] + d + ref[i + 1:] for i in range(len(ref)) for d in "0123456789"}
+    found |= {ref[:i] + ref[i + 1] + ref[i] + ref[i + 2:] for i in range(len(ref) - 1)}
+    return sorted(found - {ref})
+
+
+@given(st.integers(min_value=0, max_value=50))
+@settings(max_examples=50)
+def test_a_new_reference_is_six_digits_and_no_typo_of_it_passes_the_check(_: int) -> None:
+    ref = refs.new_ref()
+    assert len(ref) == 6 and ref.isdigit() and refs.check(ref) == refs.RefCheck.VALID
+    assert all(refs.check(t) == refs.RefCheck.BAD for t in typos(ref) if len(t) == 6)
+
+
+def test_references_can_be_grouped_as_people_say_them() -> None:
+    assert parse("OK 482 135") == Command(Verb.TAKE, "482135")
+    assert parse("확인 482-135") == Command(Verb.TAKE, "482135")
+    assert parse("OK 482 135 9") == Command(Verb.TAKE, "4821359")
+    assert parse("OK 1 2") is None
+
+
+def test_a_typo_in_the_case_number_gets_check_the_number_and_reveals_nothing(
+        client, service: Service, jobs: Jobs, team: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    case_id, ref = alerted_case(service, jobs)
+    other_id, _ = alerted_case(service, jobs, sender="+12135550124",
+                               employer="Other Market", details=("They shouted at me",))
+    for typo in [t for t in typos(ref) if len(t) == 6][:4]:
+        # even a typo that happened to be another case's number would be caught here
+        assert Phone(client, ANA).send(f"OK {typo}") == [
+            f"{typo} is not a case number. Check it and send it again."]
+    assert service.dispatcher.assignments.get(case_id).open  # type: ignore[union-attr]
+    assert service.dispatcher.assignments.get(other_id).open  # type: ignore[union-attr]
+
+
+def test_references_made_before_check_digits_keep_working(
+        client, service: Service, jobs: Jobs, team: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from hotline.store.cases import CaseRow
+
+    case_id, _ = alerted_case(service, jobs)
+    with service.cases.engine.begin() as conn:
+        conn.execute(update(CaseRow).where(CaseRow.id == case_id).values(ref="4821"))
+    assert Phone(client, ANA).send("OK 4821")[0].startswith("Case 4821 is yours.")
+
+
+def test_only_organizers_alerted_for_the_case_or_coordinators_can_take_it(
+        client, service: Service, jobs: Jobs, team: dict[str, Any],  # type: ignore[no-untyped-def]
+        twilio_api: TwilioApi) -> None:
+    add = service.dispatcher.organizers.add
+    add(Changes(name="Cora Lee", phone=CORA, languages="en", role="coordinator"))
+    case_id, ref = alerted_case(service, jobs, locale="ko")  # routed to Ana, who speaks Korean
+    assert {m["To"] for m in twilio_api.accepted} == {ANA}
+    refused = Phone(client, BEN).send(f"OK {ref}")
+    assert refused == [f"Case {ref} was sent to other organizers. A coordinator can give it "
+                       "to you."]
+    assert "Sparkle" not in refused[0] and WORKER not in refused[0]
+    assert service.dispatcher.assignments.get(case_id).open  # type: ignore[union-attr]
+    assert Phone(client, CORA).send(f"OK {ref}")[0].startswith(f"Case {ref} is yours.")
+
+
+def test_after_an_escalation_everyone_alerted_may_take_it(
+        client, service: Service, jobs: Jobs, team: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    case_id, ref = alerted_case(service, jobs, locale="ko")
+    service.dispatcher.escalate(case_id, 1, now=NOW + timedelta(hours=1))
+    assert Phone(client, BEN).send(f"OK {ref}")[0].startswith(f"Case {ref} is yours.")
+
+
+def test_repeated_failed_case_numbers_pause_the_phone_and_tell_the_coordinators(
+        client, service: Service, jobs: Jobs, team: dict[str, Any],  # type: ignore[no-untyped-def]
+        twilio_api: TwilioApi) -> None:
+    from hotline.alerts.claims import FAILED_CLAIMS_LIMIT
+
+    service.dispatcher.organizers.add(Changes(name="Cora Lee", phone=CORA, languages="en",
+                                              role="coordinator"))
+    case_id, ref = alerted_case(service, jobs)
+    nia = Phone(client, NIA)
+    guesses = [f"OK {100000 + i}" for i in range(FAILED_CLAIMS_LIMIT)]  # bad check digits, or none such
+    for guess in guesses:
+        assert nia.send(guess)[0] != ""
+    before = len(twilio_api.to(CORA))
+    jobs.run()
+    (notice,) = twilio_api.to(CORA)[before:]
+    assert notice["Body"] == (f"Hotline: Nia Park sent {FAILED_CLAIMS_LIMIT} case numbers that "
+                              "did not work within an hour. Their OK and DONE are paused for "
+                              "an hour.")
+    # paused: even the right number is not looked up now
+    assert nia.send(f"OK {ref}") == ["Too many case numbers that did not work. Try again in "
+                                     "an hour, or ask a coordinator."]
+    assert service.dispatcher.assignments.get(case_id).open  # type: ignore[union-attr]
+    nia.send("OK 100099")
+    jobs.run()
+    assert len(twilio_api.to(CORA)) == before + 1  # told once
+    # another organizer is not held back by Nia's pause
+    assert Phone(client, ANA).send(f"OK {ref}")[0].startswith(f"Case {ref} is yours.")
+
+
+def test_an_organizers_command_sent_twice_by_twilio_is_carried_out_and_answered_once(
+        client, service: Service, jobs: Jobs, team: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    from conftest import replies_of
+
+    _, ref = alerted_case(service, jobs)
+    ana = Phone(client, ANA)
+    form = ana.form(f"OK {ref}")
+    first = replies_of(ana.post(form).data)
+    assert first[0].startswith(f"Case {ref} is yours.")
+    again = ana.post(form)  # Twilio's retry of the same MessageSid
+    assert again.status_code == 200 and replies_of(again.data) == []

@@ -170,9 +170,26 @@ def test_organizers_get_english_until_their_language_has_the_alert_words(
     with po.open("rb") as fh:
         catalog = read_po(fh, locale="es")
     for message in catalog:
-        if any(path.endswith("alerts.py") for path, _ in message.locations):
+        if any(path.startswith("hotline/alerts/") for path, _ in message.locations):
             message.string = ""
     with po.open("wb") as fh:
         write_po(fh, catalog)
     compile_catalog(po)
     assert alerts.locale_for(Catalogs(locales, ("en", "es", "ko")), "es") == "en"
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("Vermont & 3rd", "Vermont & 3rd"),
+    ("Western <!channel> 6th", "Western 6th"),
+    ("<https://evil.example|Wilshire & Normandie>", None),
+    ("near https://bit.ly/x pay here", "near pay here"),
+    ("www.evil.com olympic", "olympic"),
+    ("see evil.com/claim now", "see now"),
+    ("[Wilshire](http://evil.example)", None),
+    ("ask @channel at Olympic", "ask at Olympic"),
+    ("boss@evil.org 8th st", "8th st"),
+    ("St. Andrews Pl.", "St. Andrews Pl."),
+])
+def test_link_like_text_and_mentions_are_dropped_from_the_place(typed: str,
+                                                                 shown: str | None) -> None:
+    assert alerts.area_of(typed) == shown

@@ -36,3 +36,13 @@ def test_error_answers_are_retryable_or_permanent(sender: WebhookSender,
 def test_without_a_url_nothing_is_posted(overrides) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NotConfigured):
         WebhookSender(config.load(environ={}, **overrides)).send({"text": "x"})
+
+
+def test_slack_control_characters_in_the_text_are_escaped(sender: WebhookSender,
+                                                          webhook_sink: WebhookSink) -> None:
+    sender.send({"text": "Area: Vermont & 3rd <!channel> <https://x.example|pay>",
+                 "case": "4821"})
+    (post,) = webhook_sink.posts
+    assert post["text"] == ("Area: Vermont &amp; 3rd &lt;!channel&gt; "
+                            "&lt;https://x.example|pay&gt;")
+    assert "<" not in post["text"] and post["case"] == "4821"

@@ -21,7 +21,6 @@ REPORT = FileCase(kind=CaseKind.REPORT, locale="ko", channel="sms", sender="+121
 @pytest.fixture
 def store(database_url: str):  # type: ignore[no-untyped-def]
     store = CaseStore(make_engine(database_url), Crypto("secret"))
-    store.create_tables()
     yield store
     store.engine.dispose()
 
@@ -29,7 +28,7 @@ def store(database_url: str):  # type: ignore[no-untyped-def]
 def test_a_filed_case_reads_back_decrypted(store: CaseStore) -> None:
     case_id, ref = store.file(REPORT)
     case = store.get(case_id)
-    assert case is not None and case.ref == ref and len(ref) == 4 and ref.isdigit()
+    assert case is not None and case.ref == ref and len(ref) == 6 and ref.isdigit()
     assert (case.employer, case.location, case.name, case.contact) == (
         "대한봉제", "LA 다운타운", "민수", "+12135550100")
     assert case.details == "석 달째\n\n월급을 못 받았어요"
@@ -62,7 +61,6 @@ def test_cases_list_newest_first(store: CaseStore) -> None:
 def test_an_old_key_still_decrypts_after_rotation(database_url: str) -> None:
     old, new = new_key(), new_key()
     before = CaseStore(make_engine(database_url), Crypto("s", old))
-    before.create_tables()
     case_id, _ = before.file(REPORT)
     after = CaseStore(make_engine(database_url), Crypto("s", f"{new},{old}"))
     case = after.get(case_id)

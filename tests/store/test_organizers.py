@@ -22,7 +22,6 @@ from hotline.store.organizers import (
 def store(database_url: str):  # type: ignore[no-untyped-def]
     engine = make_engine(database_url)
     store = OrganizerStore(engine)
-    store.create_tables()
     yield store
     engine.dispose()
 
@@ -150,7 +149,6 @@ def test_a_worker_message_does_not_read_the_organizers_table(database_url: str) 
 
     engine = make_engine(database_url)
     store = OrganizerStore(engine)
-    store.create_tables()
     store.add(Changes(name="Ana", phone="+12135550101"))
     assert "+12135550101" in store.active_phones()  # read once
     statements: list[str] = []

@@ -10,7 +10,9 @@ from hotline.dialogue import flow
 from hotline.dialogue.replies import Msg, Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.words.catalogs import Catalogs
-from hotline.words.check import DEFAULT_BUDGET, Result, check
+from hotline.words.check import check
+from hotline.words.costs import DEFAULT_BUDGET
+from hotline.words.findings import Result
 
 LANGUAGES = ("en", "es", "ko")
 

@@ -5,7 +5,9 @@ from hypothesis import strategies as st
 from hotline.words.segments import (
     Encoding,
     Segments,
+    capacity,
     fold_to_gsm7,
+    graphemes,
     is_gsm7,
     measure,
     non_gsm_chars,
@@ -175,6 +177,51 @@ def test_emoji_only_multipart_wastes_one_unit_per_segment() -> None:
     assert measure(EMOJI * 67).count == 3
 
 
+# Grapheme clusters, as Twilio bills them (its calculator never splits a cluster)
+
+SKIN_TONE = "👍🏽"  # 👍 + U+1F3FD: 4 code units, one cluster
+FAMILY = "👨\u200d👩\u200d👧"  # three emoji joined by ZWJ: 8 code units, one cluster
+KEYCAP = "1\ufe0f\u20e3"  # 1️⃣: 3 code units, one cluster
+
+
+@pytest.mark.parametrize(("cluster", "units"), [(SKIN_TONE, 4), (FAMILY, 8), (KEYCAP, 3),
+                                                ("🇰🇷", 4), ("e\u0301", 2)])
+def test_an_emoji_sequence_is_one_cluster_of_its_code_units(cluster: str, units: int) -> None:
+    assert graphemes(f"a{cluster}b") == ["a", cluster, "b"]
+    assert measure(cluster) == Segments(Encoding.UCS2, units, 1)
+
+
+def test_a_skin_tone_emoji_on_a_boundary_moves_whole_to_the_next_segment() -> None:
+    # Counted by code point, 👍 would end segment 1 (65+2 = 67) and its tone open segment
+    # 2 (2+64 = 66): two segments. Twilio moves the cluster whole: 65, then 4+63, then 1.
+    text = HANGUL * 65 + SKIN_TONE + HANGUL * 64
+    assert measure(text) == Segments(Encoding.UCS2, 133, 3)
+    assert measure(HANGUL * 63 + SKIN_TONE + HANGUL * 66).count == 2  # it fits: 67 + 67
+
+
+def test_a_zwj_family_on_a_boundary_moves_whole_to_the_next_segment() -> None:
+    # 62 + 8 would overflow 67: the family opens segment 2 (8 + 59 = 67), nothing left over.
+    assert measure(HANGUL * 62 + FAMILY + HANGUL * 59) == Segments(Encoding.UCS2, 129, 2)
+    assert measure(HANGUL * 62 + FAMILY + HANGUL * 60).count == 3
+    assert measure(HANGUL * 59 + FAMILY + HANGUL * 67) == Segments(Encoding.UCS2, 134, 2)
+
+
+def test_a_keycap_digit_is_ucs2_and_one_cluster() -> None:
+    assert measure(f"Reply {KEYCAP}").encoding is Encoding.UCS2
+    assert measure("a" * 66 + KEYCAP + "a" * 67) == Segments(Encoding.UCS2, 136, 3)
+
+
+@pytest.mark.parametrize(("encoding", "segments", "units"), [
+    (Encoding.GSM7, 1, 160), (Encoding.GSM7, 2, 306), (Encoding.GSM7, 3, 459),
+    (Encoding.UCS2, 1, 70), (Encoding.UCS2, 2, 134), (Encoding.UCS2, 3, 201),
+])
+def test_capacity_is_what_a_budget_of_segments_holds(encoding: Encoding, segments: int,
+                                                    units: int) -> None:
+    assert capacity(encoding, segments) == units
+    text = ("a" if encoding is Encoding.GSM7 else HANGUL) * units
+    assert measure(text).count == segments and measure(text + text[0]).count == segments + 1
+
+
 # Naming the culprit
 
 
@@ -269,11 +316,12 @@ def test_segments_hold_all_the_units(text: str) -> None:
 
 
 @given(any_text)
-def test_a_character_is_split_off_at_most_once_per_segment(text: str) -> None:
+def test_a_cluster_is_split_off_at_most_once_per_segment(text: str) -> None:
     segments = measure(text)
     if segments.count > 1:
-        # Each boundary wastes at most one unit, so no segment beyond the needed ones.
-        assert (segments.count - 1) * (segments.per_segment - 1) < segments.units
+        # Each boundary wastes less than the largest cluster, so no needless segment.
+        largest = max(measure(cluster).units for cluster in graphemes(text))
+        assert (segments.count - 1) * (segments.per_segment - largest + 1) < segments.units
 
 
 @given(gsm7_basic_text.filter(lambda text: len(text) <= 160))

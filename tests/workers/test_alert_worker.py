@@ -16,7 +16,7 @@ from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import update
 
-from hotline.alerts.dispatch import DIGEST_JOB, ESCALATE_JOB
+from hotline.alerts.wiring import DIGEST_JOB, ESCALATE_JOB
 from hotline.store.assignments import CaseAlertRow
 from hotline.store.organizers import Changes
 from hotline.upkeep import TICK_JOB

@@ -1,0 +1,16 @@
+"""Every table hotline keeps, registered on one metadata: what migrations compare against.
+
+Importing this module imports each store, and so registers its tables on ``Base``; only
+``migrations/env.py``, the migration tools and tests need it. The stores never import it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from hotline.store import assignments, cases, deletions, deliveries, optouts, organizers, spool
+from hotline.store.db import Base
+
+#: The stores with tables (a new one is added here; a test checks none is missing).
+STORES = (assignments, cases, deletions, deliveries, optouts, organizers, spool)
+metadata: MetaData = Base.metadata
