@@ -50,8 +50,9 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                                                                      TARGET_CONCURRENCY))
     if h and b:
         ratio = h["throughput"] / b["throughput"]
+        generator = r.get("plan", {}).get("generator", "python")
         found.append((f"throughput >= {TARGET_RATIO} x baseline at concurrency "
-                      f"{TARGET_CONCURRENCY}",
+                      f"{TARGET_CONCURRENCY} ({generator})",
                       # three decimals: "0.60" would hide a 0.597 that is not met
                       f"{ratio:.3f} ({h['throughput']:.0f} vs {b['throughput']:.0f} msg/s; "
                       f"rounds {', '.join(f'{x:.2f}' for x in h.get('round_ratios', []))})",
@@ -108,10 +109,10 @@ def write_results(r: dict[str, Any], out: Path, started: datetime) -> Written:
 
 def table(r: dict[str, Any]) -> str:
     """Return the short table printed at the end of a run."""
-    lines = ["target                                               measured",
+    lines = ["target                                                   measured",
              "-" * 100]
     for name, measured, met in targets(r):
-        lines.append(f"{name[:52]:<52} {measured}  [{_ok(met).strip('*')}]")
+        lines.append(f"{name[:56]:<56} {measured}  [{_ok(met).strip('*')}]")
     lines.append("")
     lines.append("concurrency  baseline msg/s  hotline msg/s  ratio  hotline p99 ms")
     closed = {(row["server"], row["concurrency"]): row for row in r.get("closed", [])}

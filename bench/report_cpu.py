@@ -42,6 +42,18 @@ def per_message(row: dict[str, Any]) -> dict[str, float] | None:
     }
 
 
+def cost_ratio(rows: list[dict[str, Any]], concurrency: int
+               ) -> tuple[float, float, float] | None:
+    """Return baseline / hotline CPU a message (servers + Redis) at ``concurrency``, and
+    each one's milliseconds."""
+    by = {(row["server"], row["concurrency"]): per_message(row) for row in rows}
+    h, b = by.get(("hotline", concurrency)), by.get(("baseline", concurrency))
+    if not (h and b):
+        return None
+    hotline, baseline = h["server"] + h["redis"], b["server"] + b["redis"]
+    return baseline / max(hotline, 1e-9), baseline, hotline
+
+
 def section(r: dict[str, Any], target_concurrency: int) -> list[str]:
     """Return the markdown lines of the load generators' section (none if not measured)."""
     rows = [(label, row) for key, label in PHASES for row in r.get(key, [])
@@ -60,6 +72,15 @@ def section(r: dict[str, Any], target_concurrency: int) -> list[str]:
             f"(rounds {', '.join(f'{x:.2f}' for x in old['rounds'])}; {old['hotline']:.0f} "
             f"vs {old['baseline']:.0f} msg/s). The targets are read with {new['generator']}."
             "\n")
+    cost = cost_ratio(r.get("closed", []), target_concurrency)
+    if cost:
+        out.append(
+            f"What a message costs the CPU, servers and Redis together, at concurrency "
+            f"{target_concurrency}: baseline {cost[1]:.3f} ms, hotline {cost[2]:.3f} ms, a "
+            f"ratio of **{cost[0]:.2f}**. This depends much less than throughput on what "
+            "else the machine runs; on two cores of its own, with a generator that costs "
+            "next to nothing, throughput would approach it from below (a sync worker also "
+            "waits for Redis).\n")
     out.append(
         "CPU per answered message of each process during the phases (rounds pooled), from "
         "`/proc/<pid>/stat` before and after (gunicorn's master and workers; wrk from its "
