@@ -77,10 +77,11 @@ def section(r: dict[str, Any], target_concurrency: int) -> list[str]:
         out.append(
             f"What a message costs the CPU, servers and Redis together, at concurrency "
             f"{target_concurrency}: baseline {cost[1]:.3f} ms, hotline {cost[2]:.3f} ms, a "
-            f"ratio of **{cost[0]:.2f}**. This depends much less than throughput on what "
-            "else the machine runs; on two cores of its own, with a generator that costs "
-            "next to nothing, throughput would approach it from below (a sync worker also "
-            "waits for Redis).\n")
+            f"ratio of **{cost[0]:.2f}**: the same gap seen in CPU seconds rather than "
+            "throughput (on two cores of their own, with a generator that costs next to "
+            "nothing, throughput would approach it from below, as a sync worker also waits "
+            "for Redis). Contention raises both servers' CPU a message, so it moves with "
+            "the machine's load too.\n")
     out.append(
         "CPU per answered message of each process during the phases (rounds pooled), from "
         "`/proc/<pid>/stat` before and after (gunicorn's master and workers; wrk from its "
