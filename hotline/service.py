@@ -11,7 +11,8 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import redis
 from rq import Queue, Retry
@@ -34,18 +35,24 @@ from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine, prepare
 from hotline.store.deletions import Deletions
 from hotline.store.deliveries import Purpose
+from hotline.store.messages import MessageStore
 from hotline.store.optouts import OptOuts
 from hotline.store.spool import Spool
 from hotline.words.catalogs import Catalogs
 from hotline.words.check import offered_languages
+from hotline.words.facts import FactsFile
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[Inbound, tuple[str, ...]], None]
-"""Sends replies outside a webhook response (the spool drain): ``deliver(inbound, bodies)``."""
+Deliver = Callable[[str, Inbound, tuple[str, ...], bool], bool]
+"""Sends replies outside a webhook response (the spool drain) through the one path to a
+worker: ``deliver(key, inbound, bodies, forget)``; True once each was sent, held or
+refused (False: try again later)."""
 
 #: The RQ job that alerts organizers about a case (hotline never imports workers).
 ALERT_JOB = "workers.alerts.alert_case"
+#: The RQ job that sends what was held for a worker once they write again.
+RELEASE_JOB = "workers.outbound.release_held"
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Each topic's id and its keyword msgid, as the lexicon is built from them.
 _TOPIC_KEYWORDS = tuple((str(t.id), t.keywords) for t in TOPICS)
@@ -60,6 +67,7 @@ class Handled:
     bodies: tuple[str, ...]
     duplicate: bool = False
     spooled: bool = False
+    erased: bool = False
 
 
 class Service:
@@ -82,9 +90,13 @@ class Service:
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
         self.deletions = Deletions(cases)
+        self.messages = MessageStore(cases.engine, cases.crypto)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
+        self.facts = FactsFile(settings.facts_path)  # a broken facts file stops the start
+        self.zone: tzinfo = ZoneInfo(settings.center_timezone)
         self._context: Context | None = None
+        self._erased_replies: set[int] = set()
         self.languages = self._offered()
 
     @classmethod
@@ -129,14 +141,18 @@ class Service:
         if self.catalogs.reload_if_changed():
             self.languages = self._offered()
         lexicon = self.catalogs.lexicon(_TOPIC_KEYWORDS, self.languages)
+        facts = self.facts.current()
         built = self._context
-        if built is None or built.lexicon is not lexicon or built.languages != self.languages:
+        if built is None or built.lexicon is not lexicon or built.languages != self.languages \
+                or built.facts is not facts:
             built = self._context = Context(
                 lexicon=lexicon,
                 languages=self.languages,
                 idle_seconds=self.settings.session_idle_minutes * 60,
                 report_keep_seconds=self.settings.report_keep_hours * 3600,
                 center_phone=self.settings.center_phone,
+                facts=facts,
+                zone=self.zone,
             )
         return built
 
@@ -208,15 +224,21 @@ class Service:
                 break
             # a duplicate was answered already (Twilio's retry, or reconciliation)
             self.spool.handled(row_id, () if handled.duplicate else handled.bodies)
+            if handled.erased:  # its answer goes out, but nothing is kept about whom
+                self._erased_replies.add(row_id)
             replayed += 1
         for row_id, inbound, bodies in self.spool.unsent():
-            if bodies and not self.optouts.opted_out(inbound.sender):
-                deliver(inbound, bodies)
+            forget = row_id in self._erased_replies
+            if bodies and not deliver(f"spool:{row_id}", inbound, bodies, forget):
+                break  # Twilio is failing: the rest wait for the next tick, in order
             self.spool.sent(row_id)
+            self._erased_replies.discard(row_id)
         return replayed
 
     def _handle(self, inbound: Inbound, now: datetime) -> Handled:
-        turn = self.sessions.begin(inbound.sender, inbound.sid, int(now.timestamp()) // 60)
+        stamp = int(now.timestamp())
+        turn = self.sessions.begin(inbound.sender, inbound.sid, stamp // 60, whatsapp_at=(
+            stamp if inbound.channel == Channel.WHATSAPP else None))
         loaded = turn.loaded
         saved = False
         try:
@@ -264,7 +286,7 @@ class Service:
                 # keep nothing, not even this reply; only the bare mark that this
                 # MessageSid was handled, so reconciliation never replays it
                 self.sessions.mark_handled(inbound.sid)
-                return Handled(bodies)
+                return Handled(bodies, erased=True)
             if loaded.recent > self.settings.reply_limit_per_minute:
                 # a flood or an auto-responder loop: keep handling, stop answering
                 log.warning("replies throttled for a sender (%d messages/minute)",
@@ -282,6 +304,8 @@ class Service:
             # cost 4 % of a message's CPU at INFO (bench/optimisations.md)
             log.debug("handled message: step=%s replies=%d effects=%d", session.step,
                       len(bodies), len(outcome.effects))
+            if loaded.held:  # messages wait for this worker to write: they just did
+                self.release_held(inbound)
             return Handled(bodies)
         finally:
             if not saved:
@@ -304,12 +328,25 @@ class Service:
 
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data, and
-        (queued for the upkeep, which retries) their messages in Twilio's log."""
+        the messages sent or held for them (a held one is never sent), and (queued for
+        the upkeep, which retries) their messages in Twilio's log."""
         touched = self.cases.erase_sender(sender, now)
+        self.messages.erase(sender, now)
         if self.settings.twilio_account_sid:  # else the REST API cannot be reached
             self.deletions.number(sender, now)
         self.sessions.forget(sender)
         return touched
+
+    def release_held(self, inbound: Inbound) -> None:
+        """Queue the sending of what was held for a worker who just wrote (by pseudonym)."""
+        who = self.crypto.sender_id(inbound.sender)
+        try:
+            self.alerts.enqueue(RELEASE_JOB, who, str(inbound.channel),
+                                job_id=f"{self.settings.alerts_queue}-release-{who}",
+                                retry=Retry(max=3, interval=[10, 60, 300]),
+                                failure_ttl=30 * 86400)
+        except redis.RedisError as exc:  # the upkeep sends them once the window is open
+            log.error("held messages not queued: %s", type(exc).__name__)
 
     def render(self, reply: Reply, locale: str, channel: Channel, ref: str | None) -> str:
         """Render one reply for a channel; SMS folds accents when that keeps it GSM-7."""

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from hotline.store import assignments, cases, deletions, deliveries, optouts, organizers, spool
+from hotline.store import (
+    assignments,
+    cases,
+    deletions,
+    deliveries,
+    messages,
+    optouts,
+    organizers,
+    spool,
+)
 from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
-STORES = (assignments, cases, deletions, deliveries, optouts, organizers, spool)
+STORES = (assignments, cases, deletions, deliveries, messages, optouts, organizers, spool)
 metadata: MetaData = Base.metadata
