@@ -341,8 +341,8 @@ class Service:
         """Queue the sending of what was held for a worker who just wrote (by pseudonym)."""
         who = self.crypto.sender_id(inbound.sender)
         try:
+            # no fixed job id: a second job finds nothing left (each message is taken once)
             self.alerts.enqueue(RELEASE_JOB, who, str(inbound.channel),
-                                job_id=f"{self.settings.alerts_queue}-release-{who}",
                                 retry=Retry(max=3, interval=[10, 60, 300]),
                                 failure_ttl=30 * 86400)
         except redis.RedisError as exc:  # the upkeep sends them once the window is open

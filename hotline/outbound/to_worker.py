@@ -49,6 +49,10 @@ NO_CONTACT = "no contact"
 WINDOW_CLOSED = "whatsapp window closed"
 
 
+class BeingSent(TransportError):
+    """Another process is handing this message to Twilio right now: try again later."""
+
+
 class Outcome(StrEnum):
     SENT = "sent"            # free text, handed to Twilio
     TEMPLATE = "template"    # the approved WhatsApp template, handed to Twilio
@@ -126,7 +130,8 @@ class ToWorker:
 
     def release(self, recipient_id: str, channel: Channel, now: datetime | None = None) -> int:
         """Send the messages held for a number (by pseudonym), oldest first, by the channel
-        it now writes from; stop at the first that cannot go. Returns how many went."""
+        it now writes from; stop at the first that cannot go. Returns how many went;
+        raises TransportError (to be retried) if Twilio failed, the message kept held."""
         now = now or datetime.now(UTC)
         went = 0
         for row in self.store.held_for(recipient_id):
@@ -141,10 +146,14 @@ class ToWorker:
                 continue
             try:
                 result = self._hand_over(row, channel, None, now, held=True)
-            except TransportError as exc:
+            except BeingSent:
+                return went  # another release has it
+            except PermanentFailure:
+                continue  # recorded as failed; the next one may go
+            except TransportError as exc:  # Twilio is failing: keep it, in its place
                 self.store.mark(row.id, MessageStatus.HELD, now, error=exc.code)
                 log.warning("held message %d not sent yet: %s", row.id, exc.code)
-                return went
+                raise
             if result.outcome == Outcome.HELD:
                 return went
             went += result.outcome in (Outcome.SENT, Outcome.TEMPLATE)
@@ -157,8 +166,14 @@ class ToWorker:
         """Send what is held for every number whose WhatsApp window is open (the upkeep's
         safety net, should Redis have lost a held mark). Returns how many went."""
         now = now or datetime.now(UTC)
-        return sum(self.release(who, Channel.WHATSAPP, now)
-                   for who in self.store.held_recipients() if self.window_open(who, now))
+        went = 0
+        for who in self.store.held_recipients():
+            if self.window_open(who, now):
+                try:
+                    went += self.release(who, Channel.WHATSAPP, now)
+                except TransportError as exc:
+                    log.warning("held messages not sent yet: %s", exc.code)
+        return went
 
     # -- where and whether -----------------------------------------------------------
 
@@ -239,7 +254,7 @@ class ToWorker:
             fresh = self.store.get(row.id)
             settled = _settled(fresh) if fresh else None
             if settled is None:  # another process is sending it right now
-                raise TransportError("being sent")
+                raise BeingSent("being sent")
             return settled
         since = None
         if row.error == UNCONFIRMED or row.status == MessageStatus.SENDING:
