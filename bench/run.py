@@ -102,6 +102,7 @@ class Run:
     def overrides(self, **more: Any) -> dict[str, Any]:
         """Settings of every hotline process of this run (as config.load overrides)."""
         return {
+            "env": "development",  # a trial on this machine: test secrets, a local sink
             "var_dir": str(self.var / "hotline"),
             "redis_url": self.redis_url,
             "redis_prefix": self.prefix,
