@@ -3,8 +3,10 @@
 1. costs, in-process on the real Service: Redis round trips and commands, SQL
    statements and CPU per message type; Redis memory per idle session;
 2. the hotline and the baseline under the same gunicorn settings, side by side,
-   driven by one load generator process on loopback: fixed concurrency (throughput),
-   then fixed offered rates (latency), as fractions of the hotline's saturation;
+   driven on loopback: fixed concurrency (throughput; wrk, ``bench/wrk.py``), then
+   fixed offered rates (latency; ``bench/load.py``), as fractions of the hotline's
+   saturation; with the CPU the generator, the servers, Redis and the rest of the
+   machine used in every phase;
 3. alert latency with a real ``hotline worker`` posting to a local webhook sink;
 4. ``bench/results/<date>.md`` (+ ``.png``, ``.json``) and a short table on stdout.
 
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
 import shlex
 import shutil
@@ -30,13 +31,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import conversations, servers, wrk
+from bench import conversations, costs, servers, wrk
 from bench.alerts import Sink
 from bench.phases import (
     closed_loop,
     load,
     meters,
-    next_block,
     open_loop,
     say,
     summarize,
@@ -201,54 +201,6 @@ def _forget_keys(url: str, prefixes: list[str]) -> None:
     conn.close()
 
 
-# -- 1. costs, in-process ---------------------------------------------------------------
-
-
-def measure_costs(run: Run) -> None:
-    """Count what one message costs, and what an idle session keeps in Redis."""
-    from bench import costs
-    from bench.baseline import create_app as baseline_app
-    from hotline import config
-    from hotline.app import create_app
-    from hotline.crypto import Crypto
-    from hotline.service import Service
-
-    # the app logs each message at INFO, as in production; here into a file
-    logging.basicConfig(filename=str(run.var / "in-process.log"), level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    plan = run.plan
-    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}cost:"))
-    service = Service.from_settings(settings)
-    try:
-        say(f"costs: {plan.cost_senders} conversations in-process, counting Redis and SQL")
-        run.results["costs"] = costs.per_message(service, next_block(), plan.cost_senders,
-                                                 duplicates=20)
-        run.results["draft_session"] = costs.draft_session_size(service, next_block())
-    finally:
-        service.close()
-
-    say("costs: CPU per message through the Flask test client (no server)")
-    app = create_app(run.overrides(redis_prefix=f"{run.prefix}cpu:"))
-    base = baseline_app(conversations.AUTH_TOKEN, conversations.PUBLIC_BASE)
-    cpu_senders = max(plan.cost_senders * 2, 20)
-    costs.wsgi_cpu(app, next_block(), 10)  # warm up both (catalogs, lexicon, pools)
-    costs.wsgi_cpu(base, next_block(), 10)
-    hotline_cpu = costs.wsgi_cpu(app, next_block(), cpu_senders)
-    baseline_cpu = costs.wsgi_cpu(base, next_block(), cpu_senders)
-    app.extensions["hotline"].close()
-    run.results["wsgi_cpu_ms"] = {"hotline": hotline_cpu, "baseline": baseline_cpu}
-
-    say(f"costs: Redis memory of {plan.sessions} sessions")
-    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}mem:"))
-    service = Service.from_settings(settings)
-    try:
-        run.results["memory"] = costs.session_memory(
-            service, next_block(), plan.sessions,
-            Crypto(settings.secret_key, settings.encryption_keys), progress=say)
-    finally:
-        service.close()
-
-
 # -- 3. alerts --------------------------------------------------------------------------
 
 
@@ -376,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         run.results["machine"] = _machine(run)
         run.results["load_average_at_start"] = list(os.getloadavg())
         run.markers = wrk.busy_markers(run.var / "locales", _languages(run))
-        measure_costs(run)
+        costs.measure(run)
         sink = Sink()
         hotline = baseline = None
         try:
