@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import redis
-from rq import Queue, Retry
+from rq import Retry
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.alerts.claims import Claims
@@ -30,6 +30,7 @@ from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
+from hotline.sessions import jobs
 from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine, prepare
@@ -86,7 +87,7 @@ class Service:
             report_keep_seconds=settings.report_keep_hours * 3600,
             language_keep_seconds=settings.language_keep_days * 86400,
         )
-        self.alerts = Queue(settings.alerts_queue, connection=conn)
+        self.alerts = jobs.queue(settings.alerts_queue, conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
         self.deletions = Deletions(cases)

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.config import Settings
+from hotline.crypto import Unreadable
 from hotline.dialogue.inbound import Channel
 from hotline.outbound import OptedOut, PermanentFailure, TransportError, WindowClosed
 from hotline.outbound.twilio_sms import UNCONFIRMED, TwilioSender
@@ -46,6 +47,7 @@ WINDOW_MARGIN = timedelta(minutes=10)
 #: Why a message was not sent, as recorded.
 OPTED_OUT = "opted out"
 NO_CONTACT = "no contact"
+UNREADABLE = "number unreadable"
 WINDOW_CLOSED = "whatsapp window closed"
 
 
@@ -183,9 +185,14 @@ class ToWorker:
             row = db.scalars(select(CaseRow).where(CaseRow.id == case_id)).first()
             if row is None:
                 return Contact(None, None, Channel.SMS, "no case")
-            sender = self.crypto.decrypt(row.sender_enc)
-            contact = self.crypto.decrypt(row.contact_enc)
             method, channel = row.contact_method, Channel(row.channel)
+            try:
+                sender = self.crypto.decrypt(row.sender_enc)
+                contact = self.crypto.decrypt(row.contact_enc)
+            except Unreadable:  # its key was dropped too soon: nobody we can reach
+                log.warning("case %d: the worker's number opens under no configured key",
+                            case_id)
+                return Contact(None, None, channel, UNREADABLE)
             erased = row.sender_id in (ERASED, EXPIRED) or sender is None
             consent = row.consent
         if erased:

@@ -227,8 +227,9 @@ def test_a_malformed_template_setting_fails_at_start_naming_the_variable() -> No
     from hotline import config
 
     with pytest.raises(config.ConfigError, match="WHATSAPP_TAKEN_TEMPLATES"):
-        config.load(environ={"WHATSAPP_TAKEN_TEMPLATES": "ko:HXabc"})
-    loaded = config.load(environ={"WHATSAPP_TAKEN_TEMPLATES": f"ko={TEMPLATE_KO}, es=HXb"})
+        config.load(environ={"HOTLINE_ENV": "development", "WHATSAPP_TAKEN_TEMPLATES": "ko:HXabc"})
+    loaded = config.load(environ={"HOTLINE_ENV": "development",
+                                  "WHATSAPP_TAKEN_TEMPLATES": f"ko={TEMPLATE_KO}, es=HXb"})
     assert loaded.taken_templates == {"ko": TEMPLATE_KO, "es": "HXb"}
 
 
