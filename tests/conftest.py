@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 import redis as redis_py
-from hypothesis import settings as hypothesis_settings
 from databases import Template, fresh_schema
+from hypothesis import settings as hypothesis_settings
 from twilio.request_validator import RequestValidator
 
 from hotline.config import PACKAGE_ROOT
