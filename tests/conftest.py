@@ -249,6 +249,7 @@ def replies_of(xml: bytes) -> list[str]:
 # the team of organizers alert tests route among (casework), and the local Twilio API,
 # SMTP server and webhook that alert tests send to (fakes)
 from casework import team  # noqa: E402, F401
+from consoling import console_app, person  # noqa: E402, F401
 from fakes import (  # noqa: E402, F401
     alert_env,
     alert_overrides,

@@ -113,7 +113,7 @@ def organizers_list() -> None:
 @click.option("--languages")
 @click.option("--industries")
 @click.option("--hours", help=_HOURS_HELP)
-@click.option("--role", type=click.Choice(["organizer", "coordinator"]))
+@click.option("--role", type=click.Choice(["organizer", "coordinator", "admin"]))
 @click.option("--active/--inactive", default=None)
 @click.option("--clear-opt-out", is_flag=True,
               help="After they texted START: alert their phone again.")

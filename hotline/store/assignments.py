@@ -47,6 +47,19 @@ class CaseAlertRow(Base):
     claimed_name: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class Outcome(StrEnum):
+    """How a case ended, chosen when it is closed in the console."""
+
+    RESOLVED = "resolved"
+    LABOR_COMMISSIONER = "labor_commissioner"
+    OWS = "ows"
+    LEGAL_AID = "legal_aid"
+    UNREACHABLE = "unreachable"
+    DUPLICATE = "duplicate"
+    NOT_LABOR = "not_labor"
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class Assignment:
     claimed_name: str | None
     claimed_at: datetime | None
     closed_at: datetime | None
+    outcome: str | None = None
 
     @property
     def open(self) -> bool:
@@ -196,6 +210,52 @@ class AssignmentStore:
                                 detail=f"organizer {organizer_id}"))
             return Claim(ClaimResult.TAKEN, case_id, row.claimed_name)
 
+    def assign(self, case_id: int, organizer_id: int, name: str, by: int,
+               now: datetime) -> bool:
+        """Give a case that is not closed to an organizer (a coordinator's choice, whoever
+        had it); False if it is closed."""
+        self._ensure(case_id, now)
+        with Session(self.engine) as db, db.begin():
+            done = rows_changed(db.execute(
+                update(CaseAlertRow)
+                .where(CaseAlertRow.case_id == case_id, CaseAlertRow.closed_at.is_(None))
+                .values(claimed_by=organizer_id, claimed_name=name, claimed_at=now, due_at=None)
+            ))
+            if done:
+                db.execute(update(CaseRow).where(CaseRow.id == case_id)
+                           .values(status=str(CaseStatus.CLAIMED)))
+                db.add(EventRow(case_id=case_id, at=now, kind="assigned",
+                                detail=f"organizer {organizer_id} by organizer {by}"))
+            return bool(done)
+
+    def close_with(self, case_id: int, outcome: Outcome, by: int, now: datetime) -> bool:
+        """Close a case with its outcome (the console checks who may); False if closed."""
+        self._ensure(case_id, now)
+        with Session(self.engine) as db, db.begin():
+            done = rows_changed(db.execute(
+                update(CaseAlertRow)
+                .where(CaseAlertRow.case_id == case_id, CaseAlertRow.closed_at.is_(None))
+                .values(closed_at=now, due_at=None, outcome=str(outcome))
+            ))
+            if done:
+                db.execute(update(CaseRow).where(CaseRow.id == case_id)
+                           .values(status=str(CaseStatus.CLOSED)))
+                db.add(EventRow(case_id=case_id, at=now, kind="closed",
+                                detail=f"organizer {by}: {outcome}"))
+            return bool(done)
+
+    def reopen(self, case_id: int, by: int, now: datetime) -> bool:
+        """Open a closed case again, with the organizer it had; False if it was not closed."""
+        with Session(self.engine) as db, db.begin():
+            row = db.get(CaseAlertRow, case_id)
+            if row is None or row.closed_at is None:
+                return False
+            row.closed_at, row.outcome = None, None
+            status = CaseStatus.CLAIMED if row.claimed_at is not None else CaseStatus.OPEN
+            db.execute(update(CaseRow).where(CaseRow.id == case_id).values(status=str(status)))
+            db.add(EventRow(case_id=case_id, at=now, kind="reopened", detail=f"organizer {by}"))
+            return True
+
     def not_closed(self) -> Iterator[OpenCase]:
         """Yield every case not closed, oldest first (for the digest)."""
         query = (select(CaseRow, CaseAlertRow)
@@ -232,5 +292,5 @@ def _view(row: CaseAlertRow) -> Assignment:
         reasons=tuple(r for r in row.reasons.split(",") if r), level=row.level,
         alerted_at=alerted, due_at=aware(row.due_at), claimed_by=row.claimed_by,
         claimed_name=row.claimed_name, claimed_at=aware(row.claimed_at),
-        closed_at=aware(row.closed_at),
+        closed_at=aware(row.closed_at), outcome=row.outcome,
     )

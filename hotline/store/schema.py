@@ -8,9 +8,23 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from hotline.store import assignments, cases, deletions, deliveries, optouts, organizers, spool
+from hotline.store import (
+    assignments,
+    audit,
+    cases,
+    deletions,
+    deliveries,
+    employers,
+    factors,
+    logins,
+    notes,
+    optouts,
+    organizers,
+    spool,
+)
 from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
-STORES = (assignments, cases, deletions, deliveries, optouts, organizers, spool)
+STORES = (assignments, audit, cases, deletions, deliveries, employers, factors, logins, notes,
+          optouts, organizers, spool)
 metadata: MetaData = Base.metadata
