@@ -43,7 +43,7 @@ def file_case(app: Any, **fields: Any) -> tuple[int, str]:
         kind=CaseKind.REPORT, locale="ko", channel="sms", sender=WORKER, contact_method="text",
         contact_number=WORKER, industry="restaurant", employer="Assi Market",
         location="Olympic & Vermont", issues=("unpaid", "overtime"),
-        details=("사장님이 3주째 월급을 안 줘요. 하루 11시간 일해요.",), when="this_week",
+        details=("사장님이 월급을 늦게 줘요. 하루 11시간 일해요.",), when="this_week",
         still_working=True, name="Min")
     values.update(fields)
     return app.extensions["hotline"].cases.file(FileCase(**values))

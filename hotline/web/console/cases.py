@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from hotline.store.assignments import Outcome
 from hotline.store.audit import Action
 from hotline.store.cases import CaseView
+from hotline.store.db import aware
 from hotline.store.organizers import Organizer
 from hotline.web.console import labels
 from hotline.web.console.access import (
@@ -96,6 +97,8 @@ def timeline(case: CaseView) -> list[Moment]:
     moments: list[Moment] = []
     events = {
         "filed": L_("Filed by the worker"), "urgent": L_("Marked urgent"),
+        "alerted": L_("Alerted the organizers the routing chose"),
+        "no_organizers": L_("No organizer could be alerted"),
         "escalated": L_("Nobody took it in time: alerted more organizers"),
         "claimed": L_("Taken by %(who)s"), "assigned": L_("Assigned to %(who)s"),
         "closed": L_("Closed by %(who)s"), "reopened": L_("Reopened by %(who)s"),
@@ -154,11 +157,14 @@ def _page(case: CaseView, *, number: str | None = None, status: int = 200) -> An
     related: tuple[str, ...] = ()
     if key:
         related = next((e.refs for e in c.employers.employers(2) if e.key == key), ())
+    now = datetime.now(UTC)
+    filed = aware(case.created_at) or now
+    waited = ((assignment.claimed_at if assignment and assignment.claimed_at else now) - filed)
     return render_template(
-        "console/case.html", case=case, access=access, assignment=assignment,
+        "console/case.html", case=case, filed=filed, waited=labels.waited(waited), access=access, assignment=assignment,
         timeline=timeline(case), labels=labels, masked=masked_number(case.contact),
         number=number, may_contact=may_contact(case), organizers=organizers,
-        outcomes=list(Outcome), me=who.organizer, now=datetime.now(UTC),
+        outcomes=list(Outcome), me=who.organizer,
         views=len(c.audit.entries(case_id=case.id, actions=(Action.VIEWED,), limit=1000)),
         related=[r for r in related if r != case.ref],
     ), status

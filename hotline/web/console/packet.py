@@ -15,6 +15,7 @@ from flask import render_template
 from flask_login import login_required
 
 from hotline.store.audit import Action
+from hotline.store.db import aware
 from hotline.web.console import labels
 from hotline.web.console.access import console, record, staff
 from hotline.web.console.blueprint import bp
@@ -53,5 +54,5 @@ def packet(ref: str) -> Any:
     assignment = console().assignments.get(case.id)
     return render_template(
         "console/packet.html", case=case, claims=CLAIMS, english=ENGLISH, labels=labels,
-        organizer=staff().organizer, assignment=assignment,
+        organizer=staff().organizer, assignment=assignment, filed=aware(case.created_at),
         interpreter=case.locale != "en")
