@@ -27,7 +27,7 @@ from hotline.store.db import Base, aware
 #: Longest detail kept (a reason typed by an organizer is cut there).
 MAX_DETAIL = 200
 # two or more digits in a row: a reason could carry a number, the audit never does
-_DIGITS = re.compile(r"\d[\d\s().+-]*\d|\d")
+_DIGITS = re.compile(r"[+(]?\d[\d\s().+-]*\d|\d")
 
 
 class Action(StrEnum):

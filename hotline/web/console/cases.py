@@ -117,18 +117,23 @@ def timeline(case: CaseView) -> list[Moment]:
     purposes = {
         "alert": L_("Alert"), "escalation": L_("Alert (escalated)"),
         "coordinator": L_("Alert to coordinators"), "taken": L_("News that it is taken"),
-        "report": L_("Full report by e-mail"), "worker": L_("Message to the worker"),
+        "report": L_("Full report by e-mail"), "worker": "",
     }
     statuses = {"pending": L_("waiting"), "sending": L_("sending"), "sent": L_("sent"),
                 "failed": L_("failed"), "skipped": L_("skipped")}
     for d in c.deliveries.for_case(case.id):
         if d.purpose not in purposes:
             continue
-        who = organizers[d.organizer_id].name if d.organizer_id in organizers else (
-            t(L_("the worker")) if d.purpose == "worker" else t(L_("the team's webhook")))
         status = t(statuses.get(d.status, d.status))
         if d.error:
             status += f" ({d.error})"
+        if d.purpose == "worker":
+            moments.append(Moment(d.created_at, "delivery", t(
+                L_("Message to the worker that an organizer will contact them, by %(how)s: "
+                   "%(status)s"), how=d.transport, status=status)))
+            continue
+        who = (organizers[d.organizer_id].name if d.organizer_id in organizers
+               else t(L_("the team's webhook")))
         moments.append(Moment(d.created_at, "delivery", t(
             L_("%(what)s to %(who)s by %(how)s: %(status)s"), what=t(purposes[d.purpose]),
             who=who, how=d.transport, status=status)))
