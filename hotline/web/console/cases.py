@@ -166,7 +166,8 @@ def _page(case: CaseView, *, number: str | None = None, status: int = 200) -> An
     filed = aware(case.created_at) or now
     waited = ((assignment.claimed_at if assignment and assignment.claimed_at else now) - filed)
     return render_template(
-        "console/case.html", case=case, filed=filed, waited=labels.waited(waited), access=access, assignment=assignment,
+        "console/case.html", case=case, filed=filed, waited=labels.waited(waited),
+        access=access, assignment=assignment,
         timeline=timeline(case), labels=labels, masked=masked_number(case.contact),
         number=number, may_contact=may_contact(case), organizers=organizers,
         outcomes=list(Outcome), me=who.organizer,
