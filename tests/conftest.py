@@ -93,7 +93,7 @@ def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A compiled copy of the real catalogs (the checkout's .mo files are not tracked)."""
     locales = tmp_path_factory.mktemp("locales")
     shutil.copytree(PACKAGE_ROOT / "locales", locales, dirs_exist_ok=True)
-    for po in locales.glob("*/LC_MESSAGES/messages.po"):
+    for po in locales.glob("*/LC_MESSAGES/*.po"):  # the bot's and the console's
         compile_catalog(po)
     return locales
 

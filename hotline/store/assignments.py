@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select, update
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -47,7 +47,16 @@ class CaseAlertRow(Base):
     claimed_name: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class CaseOutcomeRow(Base):
+    """How a closed case ended (closed in the console; ``DONE 4821`` leaves none)."""
+
+    __tablename__ = "case_outcomes"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(32))
 
 
 class Outcome(StrEnum):
@@ -134,7 +143,10 @@ class AssignmentStore:
         """Return a case's alert state, if alerting began."""
         with Session(self.engine) as db:
             row = db.get(CaseAlertRow, case_id)
-            return _view(row) if row else None
+            if row is None:
+                return None
+            outcome = db.get(CaseOutcomeRow, case_id) if row.closed_at else None
+            return _view(row, outcome.outcome if outcome else None)
 
     def case_id(self, ref: str) -> int | None:
         """Return the id of the case with this reference."""
@@ -235,9 +247,10 @@ class AssignmentStore:
             done = rows_changed(db.execute(
                 update(CaseAlertRow)
                 .where(CaseAlertRow.case_id == case_id, CaseAlertRow.closed_at.is_(None))
-                .values(closed_at=now, due_at=None, outcome=str(outcome))
+                .values(closed_at=now, due_at=None)
             ))
             if done:
+                db.merge(CaseOutcomeRow(case_id=case_id, outcome=str(outcome)))
                 db.execute(update(CaseRow).where(CaseRow.id == case_id)
                            .values(status=str(CaseStatus.CLOSED)))
                 db.add(EventRow(case_id=case_id, at=now, kind="closed",
@@ -250,7 +263,8 @@ class AssignmentStore:
             row = db.get(CaseAlertRow, case_id)
             if row is None or row.closed_at is None:
                 return False
-            row.closed_at, row.outcome = None, None
+            row.closed_at = None
+            db.execute(delete(CaseOutcomeRow).where(CaseOutcomeRow.case_id == case_id))
             status = CaseStatus.CLAIMED if row.claimed_at is not None else CaseStatus.OPEN
             db.execute(update(CaseRow).where(CaseRow.id == case_id).values(status=str(status)))
             db.add(EventRow(case_id=case_id, at=now, kind="reopened", detail=f"organizer {by}"))
@@ -284,7 +298,7 @@ class AssignmentStore:
             pass  # made by the alert job meanwhile
 
 
-def _view(row: CaseAlertRow) -> Assignment:
+def _view(row: CaseAlertRow, outcome: str | None = None) -> Assignment:
     alerted = aware(row.alerted_at)
     assert alerted is not None
     return Assignment(
@@ -292,5 +306,5 @@ def _view(row: CaseAlertRow) -> Assignment:
         reasons=tuple(r for r in row.reasons.split(",") if r), level=row.level,
         alerted_at=alerted, due_at=aware(row.due_at), claimed_by=row.claimed_by,
         claimed_name=row.claimed_name, claimed_at=aware(row.claimed_at),
-        closed_at=aware(row.closed_at), outcome=row.outcome,
+        closed_at=aware(row.closed_at), outcome=outcome,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from hotline.crypto import Crypto
-from hotline.store.assignments import CaseAlertRow
+from hotline.store.assignments import CaseAlertRow, CaseOutcomeRow
 from hotline.store.cases import CaseRow, CaseStatus
 from hotline.store.db import aware
 
@@ -88,8 +88,8 @@ class QueueStore:
             query = query.where(CaseRow.id.in_(list(visible)))
         items = []
         with Session(self.engine) as db:
-            for case, alert in db.execute(query):
-                item = self._item(case, alert)
+            for case, alert, outcome in db.execute(query):
+                item = self._item(case, alert, outcome)
                 if filters.area and filters.area.casefold() not in (item.area or "").casefold():
                     continue
                 items.append(item)
@@ -99,8 +99,9 @@ class QueueStore:
 
     def _query(self, queue: Queue, f: Filters, now: datetime,
                organizer_id: int) -> Any:
-        query = (select(CaseRow, CaseAlertRow)
-                 .join(CaseAlertRow, CaseAlertRow.case_id == CaseRow.id, isouter=True))
+        query = (select(CaseRow, CaseAlertRow, CaseOutcomeRow.outcome)
+                 .join(CaseAlertRow, CaseAlertRow.case_id == CaseRow.id, isouter=True)
+                 .join(CaseOutcomeRow, CaseOutcomeRow.case_id == CaseRow.id, isouter=True))
         closed = CaseRow.status == str(CaseStatus.CLOSED)
         if queue == Queue.UNCLAIMED:
             query = query.where(CaseRow.status == str(CaseStatus.OPEN)).order_by(
@@ -131,7 +132,8 @@ class QueueStore:
             query = query.where(CaseRow.ref.startswith(f.ref))
         return query
 
-    def _item(self, case: CaseRow, alert: CaseAlertRow | None) -> QueueItem:
+    def _item(self, case: CaseRow, alert: CaseAlertRow | None,
+              outcome: str | None) -> QueueItem:
         created = aware(case.created_at)
         assert created is not None
         return QueueItem(
@@ -144,4 +146,4 @@ class QueueStore:
             claimed_name=alert.claimed_name if alert and alert.claimed_at else None,
             claimed_at=aware(alert.claimed_at) if alert else None,
             closed_at=aware(alert.closed_at) if alert else None,
-            outcome=alert.outcome if alert else None)
+            outcome=outcome)

@@ -5,7 +5,7 @@ or deactivation. ``organizer_factors`` and ``recovery_codes``: TOTP secrets (enc
 and recovery codes (hashed). ``case_notes``: organizers' notes, encrypted. ``audit``:
 who looked at or did what, append-only (triggers refuse UPDATE and DELETE on SQLite and
 PostgreSQL alike). ``case_employers`` and ``employer_merges``: the employers' keyed
-blind index and staff's merges. ``case_alerts.outcome``: how a closed case ended.
+blind index and staff's merges. ``case_outcomes``: how a case closed in the console ended.
 
 Revision ID: 0003_console
 Revises: 0001_initial
@@ -130,13 +130,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name="employer_merges_pkey"),
     )
     op.create_index("ix_employer_merges_into", "employer_merges", ["into"])
-    with op.batch_alter_table("case_alerts") as batch:
-        batch.add_column(sa.Column("outcome", sa.String(32), nullable=True))
+    op.create_table(
+        "case_outcomes",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(32), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name="case_outcomes_case_id_fkey",
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("case_id", name="case_outcomes_pkey"),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("case_alerts") as batch:
-        batch.drop_column("outcome")
+    op.drop_table("case_outcomes")
     op.drop_table("employer_merges")
     op.drop_table("case_employers")
     op.drop_table("audit")  # its triggers go with it

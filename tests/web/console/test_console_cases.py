@@ -18,9 +18,9 @@ from hotline.store.audit import Action
 
 def _team(app: Any) -> dict[str, Any]:
     return {
-        "ana": organizer(app, "Ana Kim", "213 555 0101", languages="ko,en",
+        "ana": organizer(app, "Ana Kim", "213 555 0101", languages="en,ko",
                          industries="restaurant,market"),
-        "ben": organizer(app, "Ben Ruiz", "213 555 0102", languages="es,en",
+        "ben": organizer(app, "Ben Ruiz", "213 555 0102", languages="en,es",
                          industries="car_wash"),
     }
 
