@@ -53,6 +53,8 @@ class Settings:
     """ENABLED_LANGUAGES: comma-separated locales offered to workers, in menu order."""
     locales_dir: str = ""
     """LOCALES_DIR: where the catalogs are; the checkout's locales/ by default."""
+    facts_file: str = ""
+    """FACTS_FILE: the dated facts staff edit; hotline/dialogue/facts.toml by default."""
     session_idle_minutes: int = 120
     """SESSION_IDLE_MINUTES: silence after which the next message starts a new
     conversation."""
@@ -77,6 +79,11 @@ class Settings:
     twilio_content_sid: str = ""
     """TWILIO_CONTENT_SID: approved WhatsApp template (HX…) for alerts outside WhatsApp's
     24-hour window; empty falls back to SMS there."""
+    whatsapp_taken_templates: str = ""
+    """WHATSAPP_TAKEN_TEMPLATES: approved WhatsApp templates (HX…) per language, e.g.
+    ``ko=HX…,es=HX…``, that tell a worker outside WhatsApp's 24-hour window an organizer
+    has their case ({{1}}: the case number); without one the notice is held (encrypted)
+    until the worker next writes."""
     smtp_url: str = ""
     """SMTP_URL: e.g. smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; overrides
     the SMTP_HOST… settings."""
@@ -117,6 +124,9 @@ class Settings:
     reply_limit_per_minute: int = 30
     """REPLY_LIMIT_PER_MINUTE: past this many messages a minute from one sender, messages
     are still handled and recorded but not answered (floods, auto-responder loops)."""
+    cases_per_day: int = 3
+    """CASES_PER_DAY: most reports and callback requests one sender may file in a day;
+    past it nothing new is filed (a new report while one is open is added to it)."""
     retention_days: int = 365
     """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
     simulator_enabled: bool = False
@@ -137,6 +147,11 @@ class Settings:
         return Path(self.locales_dir) if self.locales_dir else PACKAGE_ROOT / "locales"
 
     @property
+    def facts_path(self) -> Path:
+        return Path(self.facts_file) if self.facts_file else (
+            PACKAGE_ROOT / "hotline" / "dialogue" / "facts.toml")
+
+    @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_path / 'hotline.db'}"
 
@@ -151,6 +166,19 @@ class Settings:
         if not intervals or any(i < 0 for i in intervals):
             raise ValueError("expected whole seconds")
         return intervals
+
+    @property
+    def taken_templates(self) -> dict[str, str]:
+        """Return WHATSAPP_TAKEN_TEMPLATES as locale → content SID (ValueError if malformed)."""
+        found: dict[str, str] = {}
+        for item in self.whatsapp_taken_templates.split(","):
+            if not item.strip():
+                continue
+            locale, sep, sid = (part.strip() for part in item.partition("="))
+            if not sep or not locale or not sid.startswith("HX"):
+                raise ValueError(f"{item.strip()!r} is not locale=HX…")
+            found[locale] = sid
+        return found
 
     @property
     def digest_clock(self) -> time:
@@ -172,6 +200,7 @@ _ENV_NAMES = {
     "public_base_url": "PUBLIC_BASE_URL",
     "languages": "ENABLED_LANGUAGES",
     "locales_dir": "LOCALES_DIR",
+    "facts_file": "FACTS_FILE",
     "session_idle_minutes": "SESSION_IDLE_MINUTES",
     "report_keep_hours": "REPORT_KEEP_HOURS",
     "language_keep_days": "LANGUAGE_KEEP_DAYS",
@@ -181,6 +210,7 @@ _ENV_NAMES = {
     "twilio_from": "TWILIO_FROM",
     "twilio_api_base_url": "TWILIO_API_BASE_URL",
     "twilio_content_sid": "TWILIO_CONTENT_SID",
+    "whatsapp_taken_templates": "WHATSAPP_TAKEN_TEMPLATES",
     "smtp_url": "SMTP_URL",
     "smtp_host": "SMTP_HOST",
     "smtp_port": "SMTP_PORT",
@@ -198,6 +228,7 @@ _ENV_NAMES = {
     "transport_timeout": "TRANSPORT_TIMEOUT_SECONDS",
     "sms_fold_accents": "SMS_FOLD_ACCENTS",
     "reply_limit_per_minute": "REPLY_LIMIT_PER_MINUTE",
+    "cases_per_day": "CASES_PER_DAY",
     "retention_days": "RETENTION_DAYS",
     "simulator_enabled": "SIMULATOR_ENABLED",
     "simulator_password": "SIMULATOR_PASSWORD",
@@ -331,6 +362,10 @@ def _validate_alerts(settings: Settings) -> None:
     except ValueError:
         raise ConfigError(f"ALERT_RETRY_SECONDS={settings.alert_retry_seconds!r}: expected "
                           "comma-separated whole seconds, e.g. 10,60,300") from None
+    try:
+        settings.taken_templates  # noqa: B018 - parsing is the check
+    except ValueError as exc:
+        raise ConfigError(f"WHATSAPP_TAKEN_TEMPLATES: {exc}, e.g. ko=HX…,es=HX…") from None
     if settings.smtp_tls not in ("starttls", "ssl", "none"):
         raise ConfigError("SMTP_TLS must be starttls, ssl or none")
     for field_name, schemes in (("smtp_url", ("smtp://", "smtps://")),

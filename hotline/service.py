@@ -11,7 +11,8 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import redis
 from rq import Queue, Retry
@@ -22,29 +23,36 @@ from hotline.alerts.dispatch import Dispatcher
 from hotline.config import Settings
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
-from hotline.dialogue.effects import Erase, FileCase, OptIn, OptOut
+from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
-from hotline.sessions.store import Busy, SessionStore
+from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine, prepare
 from hotline.store.deletions import Deletions
+from hotline.store.deliveries import Purpose
+from hotline.store.messages import MessageStore
 from hotline.store.optouts import OptOuts
 from hotline.store.spool import Spool
 from hotline.words.catalogs import Catalogs
 from hotline.words.check import offered_languages
+from hotline.words.facts import FactsFile
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[Inbound, tuple[str, ...]], None]
-"""Sends replies outside a webhook response (the spool drain): ``deliver(inbound, bodies)``."""
+Deliver = Callable[[str, Inbound, tuple[str, ...], bool], bool]
+"""Sends replies outside a webhook response (the spool drain) through the one path to a
+worker: ``deliver(key, inbound, bodies, forget)``; True once each was sent, held or
+refused (False: try again later)."""
 
 #: The RQ job that alerts organizers about a case (hotline never imports workers).
 ALERT_JOB = "workers.alerts.alert_case"
+#: The RQ job that sends what was held for a worker once they write again.
+RELEASE_JOB = "workers.outbound.release_held"
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Each topic's id and its keyword msgid, as the lexicon is built from them.
 _TOPIC_KEYWORDS = tuple((str(t.id), t.keywords) for t in TOPICS)
@@ -59,6 +67,7 @@ class Handled:
     bodies: tuple[str, ...]
     duplicate: bool = False
     spooled: bool = False
+    erased: bool = False
 
 
 class Service:
@@ -81,9 +90,13 @@ class Service:
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
         self.deletions = Deletions(cases)
+        self.messages = MessageStore(cases.engine, cases.crypto)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
+        self.facts = FactsFile(settings.facts_path)  # a broken facts file stops the start
+        self.zone: tzinfo = ZoneInfo(settings.center_timezone)
         self._context: Context | None = None
+        self._erased_replies: set[int] = set()
         self.languages = self._offered()
 
     @classmethod
@@ -128,14 +141,18 @@ class Service:
         if self.catalogs.reload_if_changed():
             self.languages = self._offered()
         lexicon = self.catalogs.lexicon(_TOPIC_KEYWORDS, self.languages)
+        facts = self.facts.current()
         built = self._context
-        if built is None or built.lexicon is not lexicon or built.languages != self.languages:
+        if built is None or built.lexicon is not lexicon or built.languages != self.languages \
+                or built.facts is not facts:
             built = self._context = Context(
                 lexicon=lexicon,
                 languages=self.languages,
                 idle_seconds=self.settings.session_idle_minutes * 60,
                 report_keep_seconds=self.settings.report_keep_hours * 3600,
                 center_phone=self.settings.center_phone,
+                facts=facts,
+                zone=self.zone,
             )
         return built
 
@@ -179,6 +196,8 @@ class Service:
     def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
         try:
             self.spool.put(inbound, now)
+            if self.optouts.opted_out(inbound.sender):
+                return Handled((), spooled=True)  # kept for START; never answered now
         except SQLAlchemyError as exc:
             log.critical("message lost: Redis and the database are both down (%s)",
                          type(exc).__name__)
@@ -205,15 +224,21 @@ class Service:
                 break
             # a duplicate was answered already (Twilio's retry, or reconciliation)
             self.spool.handled(row_id, () if handled.duplicate else handled.bodies)
+            if handled.erased:  # its answer goes out, but nothing is kept about whom
+                self._erased_replies.add(row_id)
             replayed += 1
         for row_id, inbound, bodies in self.spool.unsent():
-            if bodies and not self.optouts.opted_out(inbound.sender):
-                deliver(inbound, bodies)
+            forget = row_id in self._erased_replies
+            if bodies and not deliver(f"spool:{row_id}", inbound, bodies, forget):
+                break  # Twilio is failing: the rest wait for the next tick, in order
             self.spool.sent(row_id)
+            self._erased_replies.discard(row_id)
         return replayed
 
     def _handle(self, inbound: Inbound, now: datetime) -> Handled:
-        turn = self.sessions.begin(inbound.sender, inbound.sid, int(now.timestamp()) // 60)
+        stamp = int(now.timestamp())
+        turn = self.sessions.begin(inbound.sender, inbound.sid, stamp // 60, whatsapp_at=(
+            stamp if inbound.channel == Channel.WHATSAPP else None))
         loaded = turn.loaded
         saved = False
         try:
@@ -224,20 +249,33 @@ class Service:
                 # handled, and its sender erased since: nothing to answer, nothing to redo
                 log.info("MessageSid handled before, its sender erased: ignored")
                 return Handled((), duplicate=True)
+            if not loaded.opted_out and not loaded.session.updated:
+                loaded = self._known_opt_out(loaded, inbound.sender)
             outcome = step(loaded.session, inbound, now, self.context())
             session, replies = outcome.session, outcome.replies
             ref: str | None = None
             erased = False
             for effect in outcome.effects:
                 if isinstance(effect, FileCase):
-                    ref = self._file(effect, now)
-                    if ref is None:
+                    if loaded.recent > self.settings.reply_limit_per_minute:
+                        # a flood files nothing (and loses nothing: the draft is kept)
+                        log.warning("case not filed: sender throttled")
+                        session = replace(loaded.session, updated=session.updated)
+                        continue
+                    filed = self._file(effect, now)
+                    if filed is None:
                         session = replace(loaded.session, updated=session.updated)
                         replies = (Reply(messages.FILE_FAILED),)
+                        continue
+                    ref, instead = filed
+                    if instead is not None:
+                        replies = (instead,)
                 elif isinstance(effect, OptOut):
                     self.optouts.record(effect.sender, now)
+                    self.sessions.opt_out(effect.sender)
                 elif isinstance(effect, OptIn):
                     self.optouts.lift(effect.sender)
+                    self.sessions.opt_in(effect.sender)
                 elif isinstance(effect, Erase):
                     self.erase(effect.sender, now)
                     erased = True
@@ -248,7 +286,7 @@ class Service:
                 # keep nothing, not even this reply; only the bare mark that this
                 # MessageSid was handled, so reconciliation never replays it
                 self.sessions.mark_handled(inbound.sid)
-                return Handled(bodies)
+                return Handled(bodies, erased=True)
             if loaded.recent > self.settings.reply_limit_per_minute:
                 # a flood or an auto-responder loop: keep handling, stop answering
                 log.warning("replies throttled for a sender (%d messages/minute)",
@@ -266,20 +304,49 @@ class Service:
             # cost 4 % of a message's CPU at INFO (bench/optimisations.md)
             log.debug("handled message: step=%s replies=%d effects=%d", session.step,
                       len(bodies), len(outcome.effects))
+            if loaded.held:  # messages wait for this worker to write: they just did
+                self.release_held(inbound)
             return Handled(bodies)
         finally:
             if not saved:
                 with contextlib.suppress(redis.RedisError):
                     self.sessions.unlock(turn)
 
+    def _known_opt_out(self, loaded: Loaded, sender: str) -> Loaded:
+        """At the start of a conversation, look for a STOP Redis does not know about (one
+        Twilio reported, or Redis lost its data) and remember it there."""
+        try:
+            opted_out = self.optouts.opted_out(sender)
+        except SQLAlchemyError as exc:
+            log.error("opt-out not checked: %s", type(exc).__name__)
+            return loaded
+        if not opted_out:
+            return loaded
+        self.sessions.opt_out(sender)
+        return replace(loaded, session=replace(loaded.session, opted_out=True),
+                       opted_out=True)
+
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data, and
-        (queued for the upkeep, which retries) their messages in Twilio's log."""
+        the messages sent or held for them (a held one is never sent), and (queued for
+        the upkeep, which retries) their messages in Twilio's log."""
         touched = self.cases.erase_sender(sender, now)
+        self.messages.erase(sender, now)
         if self.settings.twilio_account_sid:  # else the REST API cannot be reached
             self.deletions.number(sender, now)
         self.sessions.forget(sender)
         return touched
+
+    def release_held(self, inbound: Inbound) -> None:
+        """Queue the sending of what was held for a worker who just wrote (by pseudonym)."""
+        who = self.crypto.sender_id(inbound.sender)
+        try:
+            self.alerts.enqueue(RELEASE_JOB, who, str(inbound.channel),
+                                job_id=f"{self.settings.alerts_queue}-release-{who}",
+                                retry=Retry(max=3, interval=[10, 60, 300]),
+                                failure_ttl=30 * 86400)
+        except redis.RedisError as exc:  # the upkeep sends them once the window is open
+            log.error("held messages not queued: %s", type(exc).__name__)
 
     def render(self, reply: Reply, locale: str, channel: Channel, ref: str | None) -> str:
         """Render one reply for a channel; SMS folds accents when that keeps it GSM-7."""
@@ -288,16 +355,49 @@ class Service:
         fold = channel == Channel.SMS and self.settings.sms_fold_accents
         return self.catalogs.render(reply, locale, fold_accents=fold)
 
-    def _file(self, effect: FileCase, now: datetime) -> str | None:
-        """Commit the case, then enqueue its alert; return the ref, or None if not saved."""
+    def _file(self, effect: FileCase, now: datetime) -> tuple[str | None, Reply | None] | None:
+        """Commit the case, then enqueue its alert; return its ref and the reply to give
+        instead of the dialogue's own (or None for that), or None if nothing was saved.
+
+        One open case per worker: a repeat report goes into their open case, a callback
+        request while one is open opens nothing; past CASES_PER_DAY nothing is filed. A
+        case no organizer can be alerted about is said so, with the center's phone.
+        """
+        phone = self.settings.center_phone
         try:
+            found = self.cases.open_case_of(effect.sender)
+            if found is not None:
+                case_id, ref, _ = found
+                if effect.kind == CaseKind.REPORT:
+                    self.cases.add_to(case_id, effect, now)
+                    log.info("case %d: a repeat report was added to it", case_id)
+                    return ref, Reply(messages.ADDED_TO_CASE, needs_ref=True)
+                log.info("case %d: still open, no new callback request", case_id)
+                return ref, Reply(messages.ALREADY_OPEN, needs_ref=True)
+            day = now - timedelta(days=1)
+            if self.cases.filed_since(effect.sender, day) >= self.settings.cases_per_day:
+                log.warning("case not filed: the sender reached CASES_PER_DAY")
+                return None, Reply(messages.CASE_LIMIT_WITH_PHONE if phone
+                                   else messages.CASE_LIMIT, {"phone": phone})
             case_id, ref = self.cases.file(effect, now)
         except SQLAlchemyError as exc:
             log.error("case could not be saved: %s", type(exc).__name__)
             return None
         log.info("case filed: id=%d kind=%s", case_id, effect.kind)
         self.enqueue_alert(case_id)
-        return ref
+        if not self._someone_reachable():
+            log.error("case %d filed with no organizer to alert; the worker was told", case_id)
+            return ref, Reply(messages.FILED_UNREACHED_WITH_PHONE if phone
+                              else messages.FILED_UNREACHED, {"phone": phone}, needs_ref=True)
+        return ref, None
+
+    def _someone_reachable(self) -> bool:
+        """Tell whether some active organizer can be alerted by a configured transport."""
+        try:
+            return any(o.active and self.dispatcher.transports_for(o, Purpose.ALERT)
+                       for o in self.dispatcher.organizers.all())
+        except SQLAlchemyError:
+            return True  # unknown: the alert job will find out (and fall back)
 
     def enqueue_alert(self, case_id: int) -> bool:
         """Put a case's alert job on the queue.

@@ -2,9 +2,12 @@
 
 Each tick: re-queue alerts whose case was committed while Redis was down (the outbox),
 replay inbound messages kept in the spool and text their replies, reconcile with
-Twilio's list of inbound messages (any MessageSid we never saw is handled now), delete
-at Twilio what erasure and retention queued, and, once a day, strip personal data from
-cases past RETENTION_DAYS (and queue the deletion of Twilio's older messages).
+Twilio's list of inbound messages (any MessageSid we never saw is handled now), send what
+was held for workers whose WhatsApp window is open again, delete at Twilio what erasure
+and retention queued, e-mail coordinators 30, 7 and 1 days before a dated figure runs
+out, and, once a day, strip personal data from cases and worker messages past
+RETENTION_DAYS (and queue the deletion of Twilio's older messages).
+Replies go out through the one path to a worker (``hotline.outbound.to_worker``).
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.alerts.reminders import send_reminders
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.forgetting import TwilioForgetting
 from hotline.outbound import TransportError
+from hotline.outbound.to_worker import Message, Outcome, ToWorker
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
 from hotline.service import Service
 
@@ -53,8 +58,10 @@ class Report:
     requeued: int = 0
     replayed: int = 0
     reconciled: int = 0
+    released: int = 0
     expired: int = 0
     deleted_at_twilio: int = 0
+    reminded: int = 0
 
 
 class Upkeep:
@@ -64,6 +71,8 @@ class Upkeep:
         self.service = service
         self.twilio = twilio
         self.prefix = service.settings.redis_prefix
+        self.to_worker = ToWorker(service.settings, service.cases, service.conn,
+                                  lambda: twilio)
         self.forgetting = TwilioForgetting(service.deletions, twilio)
 
     def tick(self, now: datetime | None = None) -> Report:
@@ -73,9 +82,11 @@ class Upkeep:
             requeued=self._guarded("outbox", lambda: self.requeue_alerts(now)),
             replayed=self._guarded("spool", lambda: self.service.drain_spool(self.deliver)),
             reconciled=self._guarded("reconcile", lambda: self.reconcile(now)),
+            released=self._guarded("held", lambda: self.to_worker.release_open(now)),
             expired=self._guarded("retention", lambda: self.retention(now)),
             deleted_at_twilio=self._guarded("twilio deletions",
                                             lambda: self.forgetting.run(now).deleted),
+            reminded=self._guarded("facts", lambda: send_reminders(self.service, now)),
         )
         log.info("upkeep: %s", report)
         return report
@@ -88,15 +99,20 @@ class Upkeep:
                    if not Job.exists(service.alert_job_id(case_id), connection=service.conn)]
         return sum(1 for case_id in waiting if service.enqueue_alert(case_id))
 
-    def deliver(self, inbound: Inbound, bodies: tuple[str, ...]) -> None:
-        """Text late replies to a worker (the webhook's answer could not carry them)."""
-        for body in bodies:
+    def deliver(self, key: str, inbound: Inbound, bodies: tuple[str, ...],
+                forget: bool = False) -> bool:
+        """Send late replies to a worker (the webhook's answer could not carry them), in
+        order; False if one could not go yet (it and the rest are tried next tick)."""
+        for i, body in enumerate(bodies):
+            message = Message(key=f"{key}:{i}", purpose="reply", text=body, forget=forget)
             try:
-                self.twilio.send(inbound.sender, body,
-                                 whatsapp=inbound.channel == Channel.WHATSAPP)
+                result = self.to_worker.reply(inbound.sender, inbound.channel, message)
             except TransportError as exc:
                 log.error("late reply not sent: %s", exc.code)
-                return
+                return False
+            if result.outcome == Outcome.HELD:
+                log.warning("late reply held: %s", result.reason)
+        return True
 
     def reconcile(self, now: datetime) -> int:
         """Handle inbound messages Twilio has and we never saw; return how many."""
@@ -118,8 +134,9 @@ class Upkeep:
                 continue
             handled += 1
             log.warning("reconciled a message we had missed")
-            if outcome.bodies and not self.service.optouts.opted_out(inbound.sender):
-                self.deliver(inbound, outcome.bodies)
+            if outcome.bodies:
+                self.deliver(f"reconciled:{received.sid}", inbound, outcome.bodies,
+                             outcome.erased)
         self.service.conn.set(key, now.isoformat(), ex=7 * 86400)
         return handled
 
@@ -129,6 +146,7 @@ class Upkeep:
         if not self.service.conn.set(key, "1", nx=True, ex=2 * 86400):
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
+        self.service.messages.strip_older_than(cutoff, now)
         stripped = self.service.cases.strip_older_than(cutoff, now)
         if self.twilio.configured:
             self.service.deletions.before(cutoff, now)

@@ -10,6 +10,7 @@ import base64
 import json
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -89,7 +90,8 @@ class TwilioApi:
 
     Answers 201 with a message SID, unless a scripted answer is queued: for every
     recipient (``fail``) or for one (``fail_for``), e.g. ``fail(63016)`` or
-    ``fail(20500, status=500, times=2)``.
+    ``fail(20500, status=500, times=2)``. ``stall(seconds)`` makes it accept the next
+    message(s) and answer only after ``seconds`` (past a client's read timeout).
     """
 
     requests: list[dict[str, str]] = field(default_factory=list)
@@ -107,6 +109,8 @@ class TwilioApi:
     listed: list[dict[str, str]] = field(default_factory=list)
     #: while set, each request is recorded and then held until ``release`` (a hung API)
     held: threading.Event | None = None
+    #: seconds to wait after accepting each of the next messages, before answering
+    stalls: list[float] = field(default_factory=list)
     #: SIDs deleted through DELETE …/Messages/{sid}.json, in order (erasure, retention)
     deleted: list[str] = field(default_factory=list)
     #: every DELETE asked for, answered or not
@@ -145,6 +149,10 @@ class TwilioApi:
             self.deleted.append(sid)
         return 204, {}
 
+    def stall(self, seconds: float, *, times: int = 1) -> None:
+        with self.lock:
+            self.stalls.extend([seconds] * times)
+
     def hold(self) -> None:
         self.held = threading.Event()
 
@@ -178,6 +186,7 @@ class TwilioApi:
                 "sid": sid, "account_sid": ACCOUNT_SID, "from": sender, "to": to,
                 "body": body, "direction": "inbound", "status": "received", "num_media": "0",
                 "date_sent": format_datetime(sent, usegmt=True),
+                "date_created": format_datetime(sent, usegmt=True),
             })
 
     def listing(self, path: str, headers: dict[str, str]) -> Response:
@@ -223,11 +232,15 @@ class TwilioApi:
                 return self.script.pop(0)
             sid = "SM" + uuid.uuid4().hex
             self.accepted.append({**form, "sid": sid})
+            now = format_datetime(datetime.now(UTC), usegmt=True)
             self.sent_log.append({
                 "sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To", ""),
                 "from": form.get("From") or FROM, "body": form.get("Body", ""),
                 "direction": "outbound-api", "status": "sent", "num_media": "0",
-                "date_sent": format_datetime(datetime.now(UTC), usegmt=True)})
+                "date_sent": now, "date_created": now})
+            stall = self.stalls.pop(0) if self.stalls else 0.0
+        if stall:
+            time.sleep(stall)  # accepted, but the answer comes after the client gave up
         return 201, {"sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To"),
                      "from": form.get("From"), "body": form.get("Body"), "status": "queued",
                      "num_segments": "1", "direction": "outbound-api"}

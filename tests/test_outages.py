@@ -51,25 +51,44 @@ def test_redis_stopped_mid_conversation_keeps_the_message_and_replays_it_once(
 
     redis_factory.connect(None, own_redis).close()
     delivered: list[tuple[Inbound, tuple[str, ...]]] = []
-    assert service.drain_spool(lambda inbound, bodies: delivered.append((inbound, bodies))) == 1
-    assert service.drain_spool(lambda inbound, bodies: delivered.append((inbound, bodies))) == 0
+
+    def deliver(key: str, inbound: Inbound, bodies: tuple[str, ...], forget: bool) -> bool:
+        delivered.append((inbound, bodies))
+        return True
+
+    assert service.drain_spool(deliver) == 1
+    assert service.drain_spool(deliver) == 0
     ((inbound, bodies),) = delivered
     assert inbound.sender == phone.number and "name of the business" in bodies[0]
     assert "Where is the job" in phone.send("Sunny Market")[0]
     assert service.spool.count("sent") == 1
 
 
-def test_a_spooled_worker_who_opted_out_gets_no_late_reply(outage_app, own_redis) -> None:  # type: ignore[no-untyped-def]
-    service = outage_app.extensions["hotline"]
-    phone = Phone(outage_app.test_client(), "+12135550334")
-    phone.send("hello")
-    redis_factory.stop_embedded(own_redis)
-    phone.send("1")
-    service.optouts.record(phone.number)
-    redis_factory.connect(None, own_redis).close()
-    delivered: list[object] = []
-    assert service.drain_spool(lambda *args: delivered.append(args)) == 1
-    assert delivered == []
+def test_a_spooled_worker_who_opted_out_gets_no_late_reply_and_the_refusal_is_kept(
+        alert_overrides, own_redis, twilio_api) -> None:  # type: ignore[no-untyped-def]
+    from hotline.outbound.twilio_sms import TwilioSender
+    from hotline.upkeep import Upkeep
+
+    app = create_app({**alert_overrides, "redis_url": redis_factory.embedded_url(own_redis),
+                      "redis_timeout": 0.3})
+    service = app.extensions["hotline"]
+    twilio = TwilioSender(service.settings)
+    try:
+        phone = Phone(app.test_client(), "+12135550334")
+        phone.send("hello")
+        redis_factory.stop_embedded(own_redis)
+        phone.send("1")
+        service.optouts.record(phone.number)
+        redis_factory.connect(None, own_redis).close()
+        assert service.drain_spool(Upkeep(service, twilio).deliver) == 1
+        assert twilio_api.requests == []
+        (refused,) = service.messages.for_sender(phone.number)
+        assert (refused.status, refused.error, refused.purpose) == ("refused", "opted out",
+                                                                    "reply")
+        assert service.spool.count("sent") == 1
+    finally:
+        twilio.close()
+        service.close()
 
 
 def test_a_hanging_redis_still_gets_an_answer_in_the_workers_language(overrides) -> None:  # type: ignore[no-untyped-def]

@@ -53,7 +53,7 @@ def test_a_case_number_is_only_given_after_the_case_is_committed(service: Servic
     service.cases.engine = working
     assert service.cases.count() == 0
     filed = worker.send("1")
-    assert "case number is" in filed[0]
+    assert "no organizer can be reached" in filed[0]  # none in this deployment
     (case,) = service.cases.newest()
     assert case.ref in filed[0] and case.employer == "Moda Inc"
 
@@ -127,7 +127,7 @@ def test_web_processes_taking_turns_each_see_what_the_other_saved(
             process = service if i % 2 == 0 else other
             inbound = Inbound(f"SMturn{i}", Channel.SMS, NUMBER, text)
             answers.append(process.handle(inbound, now=now).bodies)
-        assert "case number is" in answers[-1][0]
+        assert "your number is" in answers[-1][0]
         (case,) = service.cases.newest()
         assert case.employer == "Moda Inc" and case.details == "2 weeks unpaid"
     finally:
@@ -197,3 +197,194 @@ def test_nothing_personal_is_readable_anywhere_in_redis(service: Service, redis_
             values = []
         for secret in secrets:
             assert secret not in key and all(secret not in v for v in values), key
+
+
+# -- after STOP, silence (issue 12 §3) ---------------------------------------------------
+
+class Channelled(Worker):
+    def __init__(self, service: Service, number: str, channel: Channel) -> None:
+        super().__init__(service, number)
+        self.channel = channel
+
+    def send(self, text: str, after: timedelta = timedelta(seconds=20)) -> tuple[str, ...]:
+        self.now += after
+        inbound = Inbound(f"SM{uuid.uuid4().hex}", self.channel, self.number, text)
+        return self.service.handle(inbound, now=self.now).bodies
+
+    def draft(self):  # type: ignore[no-untyped-def]
+        return self.service.sessions.load(self.number, "none").session.draft
+
+
+@pytest.mark.parametrize("channel", [Channel.SMS, Channel.WHATSAPP])
+def test_after_stop_the_bot_answers_nothing_and_records_nothing_until_start(
+        service: Service, channel: Channel) -> None:
+    worker = Channelled(service, "+12135550178", channel)
+    for text in ["hola", "2", "3", "Moda Inc", "0", "1"]:  # a report, half told
+        assert worker.send(text)
+    before = worker.draft()
+    assert before.employer == "Moda Inc"
+
+    stopped = worker.send("STOP")
+    if channel == Channel.WHATSAPP:  # Twilio confirms STOP by SMS only: the bot does, once
+        assert stopped == (service.catalogs.translate("es", None, messages.OPTED_OUT),)
+        assert "REANUDAR" in stopped[0]  # in Spanish, with accents (WhatsApp)
+    else:
+        assert stopped == ()
+    assert service.optouts.opted_out(worker.number)
+    for text in ["hello?", "me pagan mal", "1", "STOP", "PARAR", "BORRAR", "MENU"]:
+        assert worker.send(text) == (), text
+    assert worker.draft() == before  # nothing went into the open report
+    assert service.cases.count() == 0
+    # a new conversation hours later is silent too
+    assert worker.send("hola", after=timedelta(hours=5)) == ()
+
+    started = worker.send("START")
+    assert not service.optouts.opted_out(worker.number)
+    if channel == Channel.WHATSAPP:  # in the worker's language
+        assert started == (service.catalogs.translate("es", None, messages.OPTED_IN),)
+    else:
+        assert started == ()  # Twilio answers START by SMS
+    assert worker.send("MENU")  # answered again
+
+
+def test_an_opt_out_twilio_reported_silences_the_next_conversation(service: Service) -> None:
+    worker = Channelled(service, "+12135550179", Channel.SMS)
+    service.optouts.record(worker.number)  # Twilio answered a notice with 21610
+    assert worker.send("hello") == ()
+    assert worker.send("START") == () and not service.optouts.opted_out(worker.number)
+    assert worker.send("hello")
+
+
+# -- one open case per worker (issue 12 §2) ------------------------------------------------
+
+def test_a_repeat_report_goes_into_the_open_case_and_the_worker_is_told_its_number(
+        service: Service) -> None:
+    worker = Worker(service, "+12135550181")
+    for text in REPORT:
+        worker.send(text)
+    first = worker.send("1")
+    (case,) = service.cases.newest()
+    assert case.ref in first[0]
+    again = ["2", "3", "Moda Inc", "0", "1", "they took my tips too", "1", "1", "2", "1", "0",
+             "1", "1"]
+    for text in again:
+        answered = worker.send(text)
+    assert answered == (f"Thank you. We added this to your open case {case.ref}.",)
+    assert service.cases.count() == 1
+    added = service.cases.get(case.id)
+    assert added is not None and added.details == "2 weeks unpaid\n\nthey took my tips too"
+    assert ("added", "report") in service.cases.events(case.id)
+    # a callback request while it is open opens nothing either
+    assert worker.send("PERSON")
+    assert worker.send("1")[0] == (f"Your case {case.ref} is still open, so we did not open "
+                                   "another. We have your request.")
+    assert service.cases.count() == 1
+
+
+def test_past_the_daily_limit_nothing_new_is_filed(settings) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace as changed
+
+    from hotline.store.assignments import AssignmentStore
+
+    service = Service.from_settings(changed(settings, cases_per_day=2))
+    try:
+        from hotline.store.organizers import Changes
+
+        worker = Worker(service, "+12135550182")
+        closer = AssignmentStore(service.cases.engine)
+        ana = service.dispatcher.organizers.add(Changes(name="Ana", phone="+12135550101",
+                                                        languages="en"))
+        worker.send("hello")
+        for n in range(2):
+            worker.send("PERSON", after=timedelta(minutes=1))
+            filed = worker.send("1")
+            case = next(service.cases.newest())
+            assert case.ref in filed[0], n
+            closer.claim(case.ref, ana.id, "Ana", worker.now)  # taken and closed: not open
+            closer.close(case.ref, ana.id, worker.now)
+        worker.send("PERSON", after=timedelta(minutes=1))
+        assert worker.send("1") == ("We got many requests from this phone today, so this one "
+                                    "was not saved. Please try again tomorrow.",)
+        assert service.cases.count() == 2
+        worker.now += timedelta(days=1)
+        worker.send("PERSON")
+        assert "your number is" in worker.send("1")[0] and service.cases.count() == 3
+    finally:
+        service.close()
+
+
+def test_a_flooding_sender_files_nothing_and_loses_nothing(settings) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace as changed
+
+    service = Service.from_settings(changed(settings, reply_limit_per_minute=3))
+    try:
+        worker = Worker(service, "+12135550183")
+        for text in ["hello", "MENU", "PERSON"]:
+            worker.send(text, after=timedelta(seconds=1))
+        assert worker.send("1", after=timedelta(seconds=1)) == ()  # throttled: the 3rd+ message
+        assert service.cases.count() == 0
+        worker.send("x", after=timedelta(minutes=2))  # calm again
+        assert service.cases.count() == 0
+    finally:
+        service.close()
+
+
+# -- told the truth at filing (issue 12 §1) ------------------------------------------------
+
+UNREACHED = {
+    "en": "Saved: your number is {ref}. But no organizer can be reached right now. Please "
+          "call the center at (213) 555-0100.",
+    "es": "Lo guardamos con el numero {ref}. Pero ahora no hay ningun organizador "
+          "disponible. Por favor llame al centro al (213) 555-0100.",  # SMS folds accents
+    "ko": "저장됐어요. 번호: {ref}. 하지만 지금은 연락할 수 있는 상담원이 없어요. 센터로 "
+          "전화해 주세요: (213) 555-0100",
+}
+GREETING = {"en": "hello", "es": "hola", "ko": "안녕하세요"}
+
+
+def ask_callback(service: Service, number: str, locale: str) -> tuple[str, ...]:
+    worker = Worker(service, number)
+    worker.send(GREETING[locale])
+    worker.send(service.catalogs.translate(locale, "keywords", "PERSON").split(",")[0])
+    return worker.send("1")
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "ko"])
+@pytest.mark.parametrize("why", ["no organizer", "no transport", "all opted out"])
+def test_a_case_nobody_can_be_alerted_about_is_saved_and_the_worker_told_so(
+        alert_overrides, locale: str, why: str) -> None:  # type: ignore[no-untyped-def]
+    from hotline import config
+    from hotline.store.organizers import Changes
+    from hotline.store.organizers import Channel as OrganizerChannel
+
+    values = {**alert_overrides, "center_phone": "(213) 555-0100"}
+    if why == "no transport":
+        for name in ("twilio_account_sid", "smtp_url"):
+            values[name] = ""
+    service = Service.from_settings(config.load(environ={}, **values))
+    try:
+        organizers = service.dispatcher.organizers
+        if why != "no organizer":
+            ana = organizers.add(Changes(name="Ana", phone="+12135550101", languages="en,es,ko"))
+            if why == "all opted out":  # and she has no e-mail
+                organizers.opted_out(ana.id, OrganizerChannel.SMS)
+        answer = ask_callback(service, "+12135550184", locale)
+        (case,) = service.cases.newest()
+        assert answer == (UNREACHED[locale].format(ref=case.ref),)
+    finally:
+        service.close()
+
+
+def test_a_worker_whom_someone_can_reach_hears_the_usual_promise(alert_overrides) -> None:  # type: ignore[no-untyped-def]
+    from hotline import config
+    from hotline.store.organizers import Changes
+
+    service = Service.from_settings(config.load(environ={}, **alert_overrides))
+    try:
+        service.dispatcher.organizers.add(Changes(name="Ana", phone="+12135550101"))
+        answer = ask_callback(service, "+12135550185", "en")
+        (case,) = service.cases.newest()
+        assert answer == (f"Thank you. Your request number is {case.ref}. An organizer will "
+                          "contact you.",)
+    finally:
+        service.close()

@@ -59,7 +59,7 @@ def test_a_case_filed_while_the_queue_was_down_is_alerted_by_the_next_tick(parts
         host="127.0.0.1", port=1, socket_connect_timeout=0.2))  # the queue is unreachable
     for text in ("hello", "PERSON"):
         say(service, text)
-    assert "request number is" in say(service, "1")[0]
+    assert "your number is" in say(service, "1")[0]
     (case,) = service.cases.newest()
     assert ("alert_enqueue_failed", "ConnectionError") in service.cases.events(case.id)
     service.alerts.connection.close()
@@ -75,7 +75,7 @@ def test_an_alert_waiting_behind_a_surge_is_left_alone_but_a_lost_one_is_queued_
     service, upkeep = parts
     for text in ("hello", "PERSON"):
         say(service, text)
-    assert "request number is" in say(service, "1")[0]
+    assert "your number is" in say(service, "1")[0]
     (case,) = service.cases.newest()
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert upkeep.tick(later).requeued == 0  # its job is still in the queue: nobody ran it

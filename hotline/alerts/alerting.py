@@ -106,6 +106,11 @@ class Alerting:
         for row in created:
             if row.status in (Status.PENDING, Status.SENDING):
                 self.attempts.first_attempt(row, case, now)
+        reachable = [r for r in created if r.organizer_id is not None
+                     and r.status != Status.FAILED]
+        if not earlier and not reachable and self.attempts.on_unreached:
+            # nobody active, or nobody with a usable transport: staff must hear of it
+            self.attempts.on_unreached(case_id, now)
         log.info("case %d alerted: %d organizers, urgent=%s", case_id, len(chosen), urgent)
         return case.ref
 
@@ -215,7 +220,7 @@ class Alerting:
         self.attempts.start_webhook(case.id, Purpose.TAKEN, now)
         if organizer.email:
             self.attempts.start(case.id, Purpose.REPORT, organizer, now)
-        if case.consent and case.contact_method != "none" and w.ready("twilio"):
+        if w.ready("twilio"):  # the one path to a worker honours (and records) their choice
             transport = Transport.WHATSAPP if case.channel == "whatsapp" else Transport.SMS
             row = w.deliveries.ensure(chain=chain_of(case.id, Purpose.WORKER, None, "worker"),
                                       transport=transport, purpose=Purpose.WORKER,

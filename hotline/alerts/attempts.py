@@ -10,6 +10,7 @@ nobody is listed by ``hotline alerts failed`` and can be started again (``retry`
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import redis
@@ -22,7 +23,7 @@ from hotline.alerts.wiring import (
     FAILURE_TTL,
     Wiring,
 )
-from hotline.alerts.writing import Writer
+from hotline.alerts.writing import Skip, Writer
 from hotline.outbound import OptedOut, PermanentFailure, TransportError, WindowClosed
 from hotline.outbound.twilio_sms import classify
 from hotline.store.cases import CaseView
@@ -54,6 +55,8 @@ class Attempts:
     def __init__(self, wiring: Wiring, writer: Writer) -> None:
         self.w = wiring
         self.writer = writer
+        #: called with (case id, now) when a case's every alert failed (``notices``)
+        self.on_unreached: Callable[[int, datetime], object] | None = None
 
     # -- starting deliveries ---------------------------------------------------------
 
@@ -186,6 +189,9 @@ class Attempts:
             if self.use_template(row, now, exc.code):
                 return "template"
             return self.failed(row, exc, now)
+        except Skip as skip:
+            deliveries.mark(row.id, Status.SKIPPED, now, error=skip.reason[:60])
+            return "skipped"
         except PermanentFailure as exc:
             return self.failed(row, exc, now)
         except TransportError as exc:
@@ -205,11 +211,12 @@ class Attempts:
     # -- what Twilio reports later ---------------------------------------------------
 
     def reported(self, provider_id: str, status: str, code: str) -> bool:
-        """Queue the handling of a Twilio status callback that says a message failed."""
+        """Queue the handling of a Twilio status callback that says a message failed
+        (unless Twilio had said it was delivered: callbacks come out of order)."""
         if status not in ("failed", "undelivered") or not provider_id:
             return False
         row = self.w.deliveries.by_provider_id(provider_id)
-        if row is None:
+        if row is None or self.w.messages.arrived(provider_id):
             return False
         try:
             self.w.queue.enqueue(FAILED_LATER_JOB, row.id, code[:12] or "0",
@@ -227,6 +234,8 @@ class Attempts:
         row = self.w.deliveries.get(delivery_id)
         if row is None or row.status != Status.SENT:
             return "not sent"
+        if row.provider_id and self.w.messages.arrived(row.provider_id):
+            return "delivered"  # a delivered report came too: never move back from it
         self.w.deliveries.mark(row.id, Status.FAILED, now, error=f"twilio {code}")
         exc = classify(code)
         if isinstance(exc, WindowClosed) and self.use_template(row, now, exc.code):
@@ -260,8 +269,21 @@ class Attempts:
             if row.case_id is not None:
                 w.cases.record(row.case_id, "delivery_failed",
                                f"{row.purpose} {row.transport}: {exc.code}")
+                if row.purpose in ALERTS and self.on_unreached and self._reached_nobody(
+                        row.case_id):
+                    self.on_unreached(row.case_id, now)
             return "failed"
         return f"fell back to {nxt}"
+
+    def _reached_nobody(self, case_id: int) -> bool:
+        """Tell whether every alert about a case to an organizer failed (none sent or on
+        its way), and the case is still open."""
+        assignment = self.w.assignments.get(case_id)
+        if assignment is not None and not assignment.open:
+            return False
+        rows = [d for d in self.w.deliveries.for_case(case_id)
+                if d.purpose in ALERTS and d.organizer_id is not None]
+        return all(d.status in (Status.FAILED, Status.SKIPPED) for d in rows)
 
     def fallback(self, row: Delivery, now: datetime) -> Transport | None:
         """Queue the next transport of an organizer's message; None if none is left."""

@@ -51,6 +51,7 @@ class Dispatcher:
         self.alerting = Alerting(w, self.attempts)
         self.digests = Digests(w, self.attempts.enqueue)
         self.notices = Notices(w, self.attempts.enqueue, self.attempts.transports_for)
+        self.attempts.on_unreached = self.notices.unreached
 
     @classmethod
     @contextmanager

@@ -115,6 +115,10 @@ TOO_MANY_TRIES = N_("Too many case numbers that did not work. Try again in an ho
 # work (typos, or someone guessing); {name} is the organizer.
 FAILED_CLAIMS = N_("Hotline: {name} sent {count} case numbers that did not work within "
                    "an hour. Their OK and DONE are paused for an hour.")
+# TRANSLATORS: to coordinators (or the digest's readers): no organizer could be alerted
+# about case {ref} (none active or reachable, or every alert failed).
+UNREACHED = N_("Hotline case {ref} reached no organizer. Please see to it: reply OK {ref} "
+               "to take it.")
 # TRANSLATORS: an organizer closed a case with DONE.
 CLOSED = N_("Case {ref} is closed. Thank you.")
 # TRANSLATORS: an organizer sent DONE for a case another organizer has.

@@ -17,11 +17,13 @@ from rq import Queue
 from hotline.config import Settings
 from hotline.outbound import PermanentFailure
 from hotline.outbound.email import EmailSender
+from hotline.outbound.to_worker import ToWorker
 from hotline.outbound.twilio_sms import TwilioSender
 from hotline.outbound.webhook import WebhookSender
 from hotline.store.assignments import AssignmentStore
 from hotline.store.cases import CaseStore
 from hotline.store.deliveries import DeliveryStore
+from hotline.store.messages import MessageStore
 from hotline.store.optouts import OptOuts
 from hotline.store.organizers import OrganizerStore
 from hotline.words.catalogs import Catalogs
@@ -67,6 +69,7 @@ class Wiring:
         self.organizers = OrganizerStore(cases.engine)
         self.assignments = AssignmentStore(cases.engine)
         self.deliveries = DeliveryStore(cases.engine)
+        self.messages = MessageStore(cases.engine, cases.crypto)
         self.optouts = OptOuts(cases)
         self.queue = Queue(settings.alerts_queue, connection=conn)
         self.zone = ZoneInfo(settings.center_timezone)
@@ -75,6 +78,11 @@ class Wiring:
     @cached_property
     def senders(self) -> Senders:
         return self._senders or Senders.from_settings(self.settings)
+
+    @cached_property
+    def to_worker(self) -> ToWorker:
+        """The one path to a worker, sending through this process's Twilio client."""
+        return ToWorker(self.settings, self.cases, self.conn, lambda: self.senders.twilio)
 
     def close_senders(self) -> None:
         """Close the transports if this process built or was given them."""

@@ -10,15 +10,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from hotline.alerts import digest, notices
 from hotline.alerts import texts as alerts
 from hotline.alerts.wiring import Wiring, need
-from hotline.outbound import OptedOut, WindowClosed
+from hotline.outbound import WindowClosed
+from hotline.outbound.to_worker import Message
+from hotline.outbound.twilio_sms import UNCONFIRMED
 from hotline.store.assignments import Assignment
-from hotline.store.cases import CaseRow, CaseView
+from hotline.store.cases import CaseView
 from hotline.store.deliveries import ALERTS, Delivery, Mode, Purpose, Transport
 from hotline.store.organizers import Organizer
 
@@ -26,6 +25,14 @@ log = logging.getLogger(__name__)
 
 #: WhatsApp lets a business write free text this long after the person's last message.
 WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+class Skip(Exception):  # noqa: N818 - a decision, not an error
+    """Nothing to send for this delivery after all; ``reason`` is recorded on it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Writer:
@@ -93,15 +100,18 @@ class Writer:
                     template: dict[str, str] | None) -> str:
         phone = need(organizer.phone)
         twilio = self.w.senders.twilio
+        since = None
+        if row.error == UNCONFIRMED:  # the last try lost Twilio's answer: look first
+            since = row.created_at
         if row.transport != Transport.WHATSAPP:
-            return twilio.send(phone, text)
+            return twilio.send(phone, text, since=since)
         heard = organizer.last_inbound_at
         window_open = heard is not None and now - heard < WHATSAPP_WINDOW
         if row.mode == Mode.TEMPLATE or not window_open:
             if template is None or not self.w.settings.twilio_content_sid:
                 raise WindowClosed("whatsapp window closed")
-            return twilio.send(phone, "", whatsapp=True, template=template)
-        return twilio.send(phone, text, whatsapp=True)
+            return twilio.send(phone, "", whatsapp=True, template=template, since=since)
+        return twilio.send(phone, text, whatsapp=True, since=since)
 
     def _summary(self, facts: alerts.Facts) -> str:
         """One line for the WhatsApp template's second variable."""
@@ -112,30 +122,22 @@ class Writer:
             parts.append(facts.industry.replace("_", " "))
         return ", ".join(parts)
 
-    def _send_worker(self, row: Delivery, case: CaseView) -> str | None:
-        """Tell the worker an organizer has their case; never if they opted out or erased."""
+    def _send_worker(self, row: Delivery, case: CaseView) -> str:
+        """Tell the worker an organizer has their case, through the one path to a worker
+        (which honours their contact choice, opt-out, erasure and WhatsApp's window)."""
         w = self.w
-        sender = self._sender_of(case.id)
-        if sender is None or w.optouts.opted_out(sender):
-            return None
-        whatsapp = row.transport == Transport.WHATSAPP
-        sms = not whatsapp and w.settings.sms_fold_accents
-        text = alerts.worker_taken(w.catalogs, case.ref, case.locale, sms=sms)
+        text = alerts.worker_taken(w.catalogs, case.ref, case.locale, sms=False)
         if text is None:
             log.warning("case %d: worker not told (no %s translation of the notice)",
                         case.id, case.locale)
             w.cases.record(case.id, "worker_notice_untranslated", case.locale)
-            return None
-        try:
-            return w.senders.twilio.send(sender, text, whatsapp=whatsapp)
-        except OptedOut:
-            w.optouts.record(sender)
-            raise
-
-    def _sender_of(self, case_id: int) -> str | None:
-        with Session(self.w.cases.engine) as db:
-            token = db.scalar(select(CaseRow.sender_enc).where(CaseRow.id == case_id))
-        return self.w.cases.crypto.decrypt(token)
+            raise Skip("untranslated")
+        result = w.to_worker.about_case(case.id, Message(
+            key=f"delivery:{row.id}", purpose=str(Purpose.TAKEN), text=text,
+            locale=case.locale, template="taken", variables={"1": case.ref}))
+        if result.provider_id is None:
+            raise Skip(f"{result.outcome}: {result.reason}")
+        return result.provider_id
 
     def _send_webhook(self, row: Delivery, case: CaseView,
                       assignment: Assignment | None) -> str:

@@ -108,3 +108,13 @@ def alerts_show(ref: str) -> None:
             click.echo(f"  {row.id:>5}  {row.purpose:<11} {who:<14} {row.transport:<9} "
                        f"{row.status:<8} tries {row.attempts}"
                        + (f"  {row.error}" if row.error else ""))
+        told = dispatcher.wiring.messages.for_case(case.id)
+        if told:
+            click.echo("  to the worker (what they were sent, and what became of it):")
+        for message in told:
+            segments = f", {message.segments} SMS" if message.segments else ""
+            click.echo(f"  {message.created_at:%Y-%m-%d %H:%M}  {message.purpose:<11} "
+                       f"{message.channel:<9} {message.status:<11}{segments}"
+                       + (f"  {message.error}" if message.error else ""))
+            if message.body:
+                click.echo(f"         {message.body}")

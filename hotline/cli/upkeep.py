@@ -33,6 +33,7 @@ def upkeep() -> None:
         service.close()
     click.echo(f"upkeep: {report.requeued} alert(s) queued, {report.replayed} spooled "
                f"message(s) replayed, {report.reconciled} missed message(s) reconciled, "
+               f"{report.released} held message(s) sent, "
                f"{report.expired} case(s) past retention")
 
 
@@ -60,11 +61,14 @@ def reconcile() -> None:
 
 @click.command()
 def retention() -> None:
-    """Strip personal data from cases older than RETENTION_DAYS."""
+    """Strip personal data from cases and messages to workers older than RETENTION_DAYS."""
     from datetime import UTC, datetime, timedelta
+
+    from hotline.store.messages import MessageStore
 
     settings = config.load()
     with open_store() as store:
         cutoff = datetime.now(UTC) - timedelta(days=settings.retention_days)
+        MessageStore(store.engine, store.crypto).strip_older_than(cutoff)
         count = store.strip_older_than(cutoff)
     click.echo(f"retention: personal data removed from {count} case(s)")

@@ -83,6 +83,35 @@ FILED_NO_CONTACT = N_(
 CALLBACK_FILED = N_(
     "Thank you. Your request number is {ref}. An organizer will contact you."
 )
+# TRANSLATORS: the case is saved but no organizer can be alerted right now (nobody
+# active or reachable); {ref} is its number, {phone} the center's phone.
+FILED_UNREACHED_WITH_PHONE = N_(
+    "Saved: your number is {ref}. But no organizer can be reached right now. "
+    "Please call the center at {phone}."
+)
+# TRANSLATORS: like the message above, when the center has no phone number to give.
+FILED_UNREACHED = N_(
+    "Saved: your number is {ref}. But no organizer can be reached right now, "
+    "so it may take a while."
+)
+# TRANSLATORS: the worker sent a new report while their case {ref} is still open: it
+# was added to that case instead of opening another.
+ADDED_TO_CASE = N_("Thank you. We added this to your open case {ref}.")
+# TRANSLATORS: the worker asked to be contacted while their case {ref} is still open:
+# nothing new was opened.
+ALREADY_OPEN = N_(
+    "Your case {ref} is still open, so we did not open another. We have your request."
+)
+# TRANSLATORS: one phone sent more reports or requests today than the hotline takes.
+CASE_LIMIT = N_(
+    "We got many requests from this phone today, so this one was not saved. "
+    "Please try again tomorrow."
+)
+# TRANSLATORS: like the message above, with the center's phone number in {phone}.
+CASE_LIMIT_WITH_PHONE = N_(
+    "We got many requests from this phone today, so this one was not saved. "
+    "Please try again tomorrow, or call {phone}."
+)
 # TRANSLATORS: saving failed; nothing the worker typed is lost. Keep "1".
 FILE_FAILED = N_(
     "Sorry, we could not save this right now. Your answers are kept. "

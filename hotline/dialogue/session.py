@@ -45,7 +45,8 @@ class Session:
     """Where one sender is in the conversation.
 
     ``locale`` is None until the language is known; ``updated`` is the epoch second of
-    the last inbound, used for the idle expiry; ``history`` holds steps BACK returns to.
+    the last inbound, used for the idle expiry; ``history`` holds steps BACK returns to;
+    ``opted_out`` is set from STOP until START (the bot stays silent meanwhile).
     """
 
     locale: str | None = None
@@ -56,6 +57,7 @@ class Session:
     draft: Draft = _EMPTY_DRAFT  # frozen: one shared empty draft
     fixing: bool = False
     updated: int = 0
+    opted_out: bool = False
 
     def moved(self, step: StepId, *, remember: bool = True) -> Session:
         """Go to ``step``, remembering the current one for BACK."""
@@ -85,6 +87,8 @@ class Session:
             data["f"] = 1
         if self.updated:
             data["u"] = self.updated
+        if self.opted_out:
+            data["o"] = 1
         return _to_json(data)
 
     @classmethod
@@ -109,6 +113,7 @@ class Session:
                 draft=draft,
                 fixing=bool(data.get("f", False)),
                 updated=int(data.get("u", 0)),
+                opted_out=bool(data.get("o", False)),
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return cls()

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from hotline.dialogue import flow, messages
 from hotline.dialogue.effects import Erase, OptIn, OptOut
+from hotline.dialogue.inbound import Channel
 from hotline.dialogue.keywords import TWILIO_RESERVED, Command, Consent, Word, normalize
 from hotline.dialogue.language import detect
 from hotline.dialogue.prompts import REPORT_THIS, find_topic, topic_nav
@@ -93,18 +94,24 @@ class Turn(ReportSteps):
         if locale not in self.ctx.languages:
             locale = None
         s = replace(s, locale=locale)
-        twilio_answers = normalize(self.text) in TWILIO_RESERVED
+        # Twilio answers its own words (STOP, START…) by SMS itself; not on WhatsApp
+        twilio_answers = (normalize(self.text) in TWILIO_RESERVED
+                          and self.inbound.channel == Channel.SMS)
         sender = self.inbound.sender
         if kind is Consent.OPT_OUT:
+            if s.opted_out:
+                return s  # confirmed once already: silence
             self.effects.append(OptOut(sender))
             if not twilio_answers:
                 self.say(messages.OPTED_OUT)
-            return s
+            return replace(s, opted_out=True)
         if kind is Consent.OPT_IN:
             self.effects.append(OptIn(sender))
             if not twilio_answers:
                 self.say(messages.OPTED_IN)
-            return s
+            return replace(s, opted_out=False)
+        if s.opted_out:
+            return s  # erasure by keyword waits for START (staff can erase meanwhile)
         if locale is None:
             s = replace(s, locale="en" if "en" in self.ctx.languages else self.ctx.languages[0])
         return self.show(s.moved(StepId.ERASE))

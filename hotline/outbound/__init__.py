@@ -18,6 +18,11 @@ class TransportError(Exception):
         self.code = code
 
 
+class Unconfirmed(TransportError):
+    """The provider may have taken the message before the answer was lost (a read
+    timeout): find out whether it did before sending it again."""
+
+
 class PermanentFailure(TransportError):
     """Sending to this recipient by this transport will not work: don't retry it."""
 

@@ -10,12 +10,13 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
 
 from hotline.config import Settings
 from hotline.outbound import (
@@ -23,8 +24,10 @@ from hotline.outbound import (
     OptedOut,
     PermanentFailure,
     TransportError,
+    Unconfirmed,
     WindowClosed,
 )
+from hotline.words.segments import fold_to_gsm7
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,12 @@ PERMANENT = frozenset({
     20003, 20404, 21211, 21212, 21401, 21408, 21601, 21602, 21606, 21612, 21614, 21617,
     21659, 21660, 21703, 30003, 30004, 30005, 30006, 30007, 30008, 63003, 63007, 63024,
 })
+#: The error code stored for a send whose answer was lost (see ``Unconfirmed``).
+UNCONFIRMED = "twilio timeout"
+#: Clocks differ: a message Twilio created this long before our request still matches.
+CLOCK_SLACK = timedelta(minutes=2)
+#: How many of a recipient's newest messages are read to find one whose answer was lost.
+LOOK_BACK = 20
 
 
 class TwilioSender:
@@ -68,12 +77,29 @@ class TwilioSender:
             session.close()
 
     def send(self, to: str, body: str, *, whatsapp: bool = False,
-             template: Mapping[str, str] | None = None) -> str:
-        """Send ``body`` to an E.164 number, or the WhatsApp template with ``template`` values."""
+             template: Mapping[str, str] | None = None, content_sid: str = "",
+             since: datetime | None = None) -> str:
+        """Send ``body`` to an E.164 number, or an approved WhatsApp template (``content_sid``,
+        else TWILIO_CONTENT_SID) with ``template`` values; return the message SID.
+
+        ``since``: an earlier try, from that time on, lost Twilio's answer; if Twilio has
+        the message, its SID is returned and nothing is sent again. A try whose answer is
+        lost now is looked up the same way at once, and raises ``Unconfirmed`` if Twilio
+        does not list it (yet): the caller looks again, by ``since``, before a retry.
+        """
         if self.client is None:
             raise NotConfigured("twilio not configured")
-        if template is not None and not self.content_sid:
+        content_sid = content_sid or self.content_sid
+        if template is not None and not content_sid:
             raise WindowClosed("no template")
+        # how a listed message is recognised: its body, or a template's values in it
+        text = body if template is None else None
+        values = tuple(template.values()) if template is not None else ()
+        if since is not None:
+            found = self.find_sent(to, since, text, values, whatsapp=whatsapp)
+            if found is not None:
+                log.warning("a message whose answer was lost had reached Twilio: not resent")
+                return found
         prefix = "whatsapp:" if whatsapp else ""
         params: dict[str, str] = {"to": prefix + to}
         if self.sender.startswith("MG"):
@@ -81,21 +107,79 @@ class TwilioSender:
         else:
             params["from_"] = prefix + self.sender
         if template is not None:
-            params["content_sid"] = self.content_sid
+            params["content_sid"] = content_sid
             params["content_variables"] = json.dumps(dict(template), ensure_ascii=False)
         else:
             params["body"] = body
         if self.status_callback:
             params["status_callback"] = self.status_callback
+        started = datetime.now(UTC)
         try:
             message = self.client.messages.create(**params)
         except TwilioRestException as exc:
             raise classify(exc.code, exc.status) from None
         except (requests.RequestException, OSError) as exc:
-            raise TransportError(type(exc).__name__) from None
+            if _never_sent(exc):
+                raise TransportError(type(exc).__name__) from None
+            # Twilio may have created it before the answer was lost: look before a retry
+            log.warning("Twilio's answer was lost (%s); looking for the message",
+                        type(exc).__name__)
+            try:
+                found = self.find_sent(to, started, text, values, whatsapp=whatsapp)
+            except TransportError:
+                found = None
+            if found is not None:
+                return found
+            raise Unconfirmed(UNCONFIRMED) from None
         except TwilioException as exc:
             raise TransportError(type(exc).__name__) from None
         return str(message.sid)
+
+    def find_sent(self, to: str, since: datetime, body: str | None,
+                  values: tuple[str, ...] = (), *, whatsapp: bool = False) -> str | None:
+        """Return the SID of a message we sent ``to`` since ``since`` with this ``body``
+        (a template: with these ``values`` in its text), from Twilio's Messages list;
+        None if there is none."""
+        if self.client is None:
+            raise NotConfigured("twilio not configured")
+        prefix = "whatsapp:" if whatsapp else ""
+        params: dict[str, str] = {"to": prefix + to}
+        if not self.sender.startswith("MG"):
+            params["from_"] = prefix + self.sender
+        try:
+            messages = self.client.messages.list(**params, limit=LOOK_BACK,
+                                                 page_size=LOOK_BACK)
+        except TwilioRestException as exc:
+            raise classify(exc.code, exc.status) from None
+        except (requests.RequestException, OSError, TwilioException) as exc:
+            raise TransportError(type(exc).__name__) from None
+        wanted = None if body is None else _same(body)
+        for m in messages:
+            if not str(m.direction or "").startswith("outbound"):
+                continue
+            if m.date_created is not None and m.date_created < since - CLOCK_SLACK:
+                continue
+            listed = str(m.body or "")
+            if wanted is not None and _same(listed) != wanted:
+                continue
+            if not all(v in listed for v in values):
+                continue
+            return str(m.sid)
+        return None
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """Tell whether a request failed before Twilio could have read it (no connection)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
+
+
+def _same(body: str) -> str:
+    """Compare bodies as Twilio may keep them (its Smart Encoding folds some characters)."""
+    text = " ".join(body.split())
+    return fold_to_gsm7(text) or text
 
 
 @dataclass(frozen=True)

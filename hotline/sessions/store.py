@@ -41,6 +41,20 @@ class Busy(RuntimeError):
 
 #: Window of the per-sender message counter used to throttle replies.
 RATE_WINDOW_SECONDS = 60
+#: WhatsApp lets a business write free text this long after the person's last message;
+#: ``begin`` stamps each WhatsApp message's time under ``window_key`` for that long.
+WHATSAPP_WINDOW_SECONDS = 24 * 3600
+
+
+def window_key(prefix: str, who: str) -> str:
+    """Return the key of a number's last WhatsApp message time (``who``: its pseudonym)."""
+    return f"{prefix}wa:{who}"
+
+
+def held_key(prefix: str, who: str) -> str:
+    """Return the key that marks a number as having messages held for it."""
+    return f"{prefix}held:{who}"
+
 #: A sender with nothing kept (frozen: shared by every load).
 _FRESH = Session()
 
@@ -50,13 +64,17 @@ class Loaded:
     """What one load brings back: the session and, for a duplicate, the earlier reply.
 
     ``recent`` counts this sender's messages in the last minute (throttling);
-    ``handled`` says the MessageSid was handled before even if its reply is gone (erased).
+    ``handled`` says the MessageSid was handled before even if its reply is gone (erased);
+    ``opted_out`` that the sender sent STOP (the session then says so too); ``held`` that
+    messages wait for this sender to write (``hotline.outbound.to_worker``).
     """
 
     session: Session
     earlier_reply: bytes | None
     recent: int = 0
     handled: bool = False
+    opted_out: bool = False
+    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +83,7 @@ class Turn:
     message) and the token of the lock ``save`` or ``unlock`` gives back."""
 
     loaded: Loaded
-    keys: tuple[str, str, str, str, str]
+    keys: tuple[str, ...]
     sid: str
     token: str
 
@@ -107,12 +125,26 @@ class SessionStore:
         """Mark a MessageSid handled; False if it was already (organizers' commands)."""
         return bool(self.conn.set(self._handled_key(sid), b"1", nx=True, ex=HANDLED_SECONDS))
 
-    def _keys(self, sender: str) -> tuple[str, str, str, str, str]:
-        """Return the sender's state, language, lock and rate keys, and the start of the
-        keys of its replies (the pseudonym is in each, so erasure can find every one)."""
+    def _optout_key(self, state_key: str) -> str:
+        # the sender's opt-out flag: no expiry, and erasure leaves it (STOP outlives it)
+        return f"{self.prefix}o:{state_key[len(self.prefix) + 2:]}"
+
+    def opt_out(self, sender: str) -> None:
+        """Remember in Redis that this sender sent STOP (until ``opt_in``)."""
+        self.conn.set(self._optout_key(self._keys(sender)[0]), b"1")
+
+    def opt_in(self, sender: str) -> None:
+        """Forget a sender's STOP."""
+        self.conn.delete(self._optout_key(self._keys(sender)[0]))
+
+    def _keys(self, sender: str) -> tuple[str, str, str, str, str, str, str]:
+        """Return the sender's state, language, lock and rate keys, the start of the keys
+        of its replies, and its WhatsApp window and held-messages keys (the pseudonym is
+        in each, so erasure can find every one)."""
         who = self.crypto.sender_id(sender)
         p = self.prefix
-        return f"{p}s:{who}", f"{p}l:{who}", f"{p}k:{who}", f"{p}r:{who}", f"{p}m:{who}:"
+        return (f"{p}s:{who}", f"{p}l:{who}", f"{p}k:{who}", f"{p}r:{who}", f"{p}m:{who}:",
+                window_key(p, who), held_key(p, who))
 
     # -- lock -------------------------------------------------------------------------
 
@@ -124,27 +156,31 @@ class SessionStore:
 
     def load(self, sender: str, sid: str) -> Loaded:
         """Return the session and any reply already given to this MessageSid (no lock)."""
-        state_key, language_key, _, _, replies = self._keys(sender)
+        state_key, language_key, _, _, replies, _, _ = self._keys(sender)
         values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
         return self._loaded(state_key, replies + sid, *values)
 
     def begin(self, sender: str, sid: str, minute: int = 0,
-              wait: float = LOCK_WAIT_SECONDS) -> Turn:
+              wait: float = LOCK_WAIT_SECONDS, *, whatsapp_at: int | None = None) -> Turn:
         """Lock the sender, load the session, check the MessageSid and count the message
         in the current ``minute`` (epoch minutes), all in one round trip; wait briefly
-        while another message holds the lock."""
+        while another message holds the lock. ``whatsapp_at`` (epoch seconds) stamps a
+        WhatsApp message's time, which opens WhatsApp's 24-hour window."""
         keys = self._keys(sender)
-        state_key, language_key, lock_key, rate_key, replies = keys
+        state_key, language_key, lock_key, rate_key, replies, window, held = keys
         script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}",
-                       self._handled_key(sid)]
+                       self._handled_key(sid), self._optout_key(state_key), window, held]
         token = secrets.token_hex(16)
+        stamp = "" if whatsapp_at is None else str(whatsapp_at)
         deadline = time.monotonic() + wait
         while True:
-            result: list[Any] = self._kept.run(self._begin_script, script_keys,
-                                               [token, LOCK_SECONDS, RATE_WINDOW_SECONDS])
+            result: list[Any] = self._kept.run(
+                self._begin_script, script_keys,
+                [token, LOCK_SECONDS, RATE_WINDOW_SECONDS, stamp, WHATSAPP_WINDOW_SECONDS])
             if result[0] == 1:
                 loaded = self._loaded(state_key, replies + sid, result[1], result[2],
-                                      result[3], int(result[4]), bool(result[5]))
+                                      result[3], int(result[4]), bool(result[5]),
+                                      bool(result[6]), bool(result[7]))
                 return Turn(loaded, keys, sid, token)
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
@@ -152,7 +188,8 @@ class SessionStore:
 
     def _loaded(self, state_key: str, reply_key: str, raw_state: bytes | None,
                 raw_language: bytes | None, earlier: bytes | None, recent: int = 0,
-                handled: bool = False) -> Loaded:
+                handled: bool = False, opted_out: bool = False,
+                held: bool = False) -> Loaded:
         if earlier:
             earlier = self._open(earlier, reply_key)
         session = _FRESH
@@ -162,14 +199,17 @@ class SessionStore:
                 session = Session.from_json(opened)
         if session.locale is None and raw_language:
             session = replace(session, locale=raw_language.decode())
-        return Loaded(session, earlier or None, recent, handled or bool(earlier))
+        if opted_out and not session.opted_out:
+            session = replace(session, opted_out=True)
+        return Loaded(session, earlier or None, recent, handled or bool(earlier), opted_out,
+                      held)
 
     def save(self, turn: Turn, session: Session, reply: bytes) -> None:
         """Store the session, the language and the reply to the turn's MessageSid, and
         unlock, at once (one script: atomic). Its reply is not waited for: Redis runs it
         before anything sent after it, and the next message reads it (``KeptConnection``).
         """
-        state_key, language_key, lock_key, _, replies = turn.keys
+        state_key, language_key, lock_key, _, replies, *_ = turn.keys
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
         reply_key = replies + turn.sid
         self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key,
@@ -183,10 +223,12 @@ class SessionStore:
         self._kept.close()
 
     def forget(self, sender: str) -> None:
-        """Delete everything kept about a sender (erasure): session, language, replies."""
-        *keys, replies = self._keys(sender)
+        """Delete everything kept about a sender (erasure): session, language, replies,
+        WhatsApp window and held-messages mark."""
+        state, language, lock, rate, replies, window, held = self._keys(sender)
+        keys: list[Any] = [state, language, lock, rate, window, held]
         keys += self.conn.scan_iter(match=f"{replies}*", count=1000)
-        keys += self.conn.scan_iter(match=f"{keys[3]}:*", count=1000)
+        keys += self.conn.scan_iter(match=f"{rate}:*", count=1000)
         self.conn.delete(*keys)
 
     def _seal(self, data: bytes, key: str) -> bytes:
@@ -202,11 +244,12 @@ class SessionStore:
 
 _BEGIN = """
 if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
-local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
-if v[4] then return {1, v[1], v[2], v[3], 0, v[4]} end
+local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7])
+if v[4] then return {1, v[1], v[2], v[3], 0, v[4], v[5], 0} end
 local n = redis.call('incr', KEYS[5])
 if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
-return {1, v[1], v[2], v[3], n, v[4]}
+if ARGV[4] ~= '' then redis.call('set', KEYS[8], ARGV[4], 'EX', ARGV[5]) end
+return {1, v[1], v[2], v[3], n, v[4], v[5], redis.call('exists', KEYS[9])}
 """
 
 _SAVE = """

@@ -206,6 +206,41 @@ class CaseStore:
                 continue  # the reference was taken; draw another
         raise RuntimeError("no free case reference")
 
+    def open_case_of(self, sender: str) -> tuple[int, str, str] | None:
+        """Return (id, ref, kind) of the sender's newest case not closed, if any."""
+        with Session(self.engine) as db:
+            row = db.execute(select(CaseRow.id, CaseRow.ref, CaseRow.kind)
+                             .where(CaseRow.sender_id == self.crypto.sender_id(sender),
+                                    CaseRow.status != str(CaseStatus.CLOSED))
+                             .order_by(CaseRow.id.desc()).limit(1)).first()
+            return (row.id, row.ref, row.kind) if row else None
+
+    def filed_since(self, sender: str, since: datetime) -> int:
+        """Return how many cases the sender filed since ``since``."""
+        from sqlalchemy import func
+
+        with Session(self.engine) as db:
+            return int(db.scalar(select(func.count()).select_from(CaseRow).where(
+                CaseRow.sender_id == self.crypto.sender_id(sender),
+                CaseRow.created_at >= since)) or 0)
+
+    def add_to(self, case_id: int, effect: FileCase, now: datetime | None = None) -> None:
+        """Add a repeat report to an open case: its story, photos and issue types."""
+        now = now or datetime.now(UTC)
+        with Session(self.engine) as db, db.begin():
+            row = db.get(CaseRow, case_id)
+            if row is None:
+                return
+            if effect.details:
+                told = [self.crypto.decrypt(row.details_enc) or "", *effect.details]
+                row.details_enc = self.crypto.encrypt("\n\n".join(t for t in told if t))
+            issues = dict.fromkeys([*(i for i in row.issues.split(",") if i), *effect.issues])
+            row.issues = ",".join(issues)[:200]
+            for m in effect.media:
+                row.media.append(MediaRow(content_type=m.content_type,
+                                          url_enc=self.crypto.encrypt(m.url)))
+            row.events.append(EventRow(at=now, kind="added", detail=str(effect.kind)))
+
     def alerts_not_queued(self, filed_before: datetime) -> list[int]:
         """Return cases filed before ``filed_before`` whose alert job has not run yet (the
         job ticks the outbox), oldest first."""

@@ -17,6 +17,7 @@ from hotline.store import (
     employers,
     factors,
     logins,
+    messages,
     notes,
     optouts,
     organizers,
@@ -25,6 +26,6 @@ from hotline.store import (
 from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
-STORES = (assignments, audit, cases, deletions, deliveries, employers, factors, logins, notes,
-          optouts, organizers, spool)
+STORES = (assignments, audit, cases, deletions, deliveries, employers, factors, logins, messages,
+          notes, optouts, organizers, spool)
 metadata: MetaData = Base.metadata

@@ -9,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.request_validator import RequestValidator
 
 from hotline.dialogue.inbound import BadInbound, from_twilio_form
@@ -90,10 +91,20 @@ def twiml(bodies: tuple[str, ...]) -> str:
 @bp.post("/twilio/status")
 @twilio_signed
 def status() -> tuple[str, int]:
-    """Hear Twilio's delivery reports: a failed alert moves on to the next transport."""
+    """Hear Twilio's delivery reports: each is kept, a worker message moves forward (never
+    back from delivered), and a failed alert moves on to the next transport."""
     form = request.form
-    get_service().dispatcher.reported(form.get("MessageSid", ""), form.get("MessageStatus", ""),
-                                      form.get("ErrorCode", ""))
+    service = get_service()
+    sid, reported = form.get("MessageSid", ""), form.get("MessageStatus", "")
+    code = form.get("ErrorCode", "")
+    if not sid or not reported:
+        return "", 204
+    try:
+        service.messages.record_status(sid, reported, code)
+    except SQLAlchemyError as exc:
+        log.error("delivery report not recorded: %s", type(exc).__name__)
+        return "", 503  # Twilio's callback retry, where enabled, brings it again
+    service.dispatcher.reported(sid, reported, code)
     return "", 204
 
 

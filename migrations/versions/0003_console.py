@@ -8,7 +8,7 @@ PostgreSQL alike). ``case_employers`` and ``employer_merges``: the employers' ke
 blind index and staff's merges. ``case_outcomes``: how a case closed in the console ended.
 
 Revision ID: 0003_console
-Revises: 0001_initial
+Revises: 0002_outbound_messages
 Create Date: 2026-11-27
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_console"
-down_revision: str | Sequence[str] | None = "0001_initial"
+down_revision: str | Sequence[str] | None = "0002_outbound_messages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

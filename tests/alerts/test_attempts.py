@@ -129,7 +129,10 @@ def test_a_message_that_reached_nobody_is_listed_and_can_be_retried(
     mailbox.refuse.add("ana@example.org")
     alert_service.dispatcher.alert(case_id, now=DAY)
     jobs.run()
-    assert twilio_api.accepted == [] and mailbox.messages == []
+    # reached nobody: the coordinator (e-mail only) is told, and nobody else got anything
+    assert twilio_api.accepted == []
+    assert [m["To"] for m in mailbox.messages] == ["cora@example.org"]
+    assert "reached no organizer" in body_of(mailbox.messages[0])
     assert ("delivery_failed", "alert email: smtp recipient refused") in \
         alert_service.cases.events(case_id)
 
@@ -243,3 +246,62 @@ def test_a_rerun_alert_job_falls_back_from_an_attempt_its_killed_run_left_sendin
     assert ref in mail["Subject"]
     (sms,) = [d for d in dispatcher.deliveries.for_case(case_id) if d.transport == "sms"]
     assert (sms.status, sms.error) == ("failed", "interrupted")
+
+
+def test_a_timeout_after_twilio_accepted_the_alert_sends_it_once(
+        alert_overrides: dict[str, Any], monkeypatch: pytest.MonkeyPatch, jobs: Jobs,
+        twilio_api: TwilioApi, mailbox: Mailbox) -> None:
+    from hotline import config
+
+    monkeypatch.setenv("TRANSPORT_TIMEOUT_SECONDS", "0.5")  # the deliver jobs' settings
+    service = Service.from_settings(config.load(environ={}, **{**alert_overrides,
+                                                                "transport_timeout": 0.5}))
+    try:
+        ana = add(service, "Ana Kim", "213 555 0101", email="ana@example.org",
+                  languages="en,ko")
+        case_id, ref = file(service)
+        twilio_api.stall(1.5)  # Twilio takes the SMS, and its answer comes too late
+        service.dispatcher.alert(case_id, now=DAY)
+        jobs.run()
+        (sms,) = twilio_api.to("+12135550101")
+        assert sms["Body"].startswith(f"Hotline case {ref}")
+        assert len(twilio_api.requests) == 1 and mailbox.messages == []
+        (row,) = [d for d in service.dispatcher.deliveries.for_case(case_id)
+                  if d.organizer_id == ana.id]
+        assert (row.transport, row.status, row.provider_id) == ("sms", "sent", sms["sid"])
+    finally:
+        service.close()
+
+
+def test_a_message_twilio_creates_after_the_timeout_is_found_by_the_retry_not_resent(
+        alert_overrides: dict[str, Any], monkeypatch: pytest.MonkeyPatch, jobs: Jobs,
+        twilio_api: TwilioApi, mailbox: Mailbox) -> None:
+    import time
+
+    from hotline import config
+
+    monkeypatch.setenv("TRANSPORT_TIMEOUT_SECONDS", "0.5")
+    service = Service.from_settings(config.load(environ={}, **{**alert_overrides,
+                                                                "transport_timeout": 0.5}))
+    try:
+        add(service, "Ana Kim", "213 555 0101", languages="en")
+        case_id, ref = file(service)
+        twilio_api.hold()  # a hung API: nothing created until it is released
+        service.dispatcher.alert(case_id, now=DAY)
+        (row,) = [d for d in service.dispatcher.deliveries.for_case(case_id)
+                  if d.transport == "sms"]
+        assert (row.status, row.error) == ("pending", "twilio timeout")  # not listed yet
+        twilio_api.release()  # ...and now Twilio creates it, long after we gave up
+        twilio_api.held = None
+        deadline = time.monotonic() + 5
+        while not twilio_api.accepted and time.monotonic() < deadline:
+            time.sleep(0.02)
+        jobs.run()
+        (sms,) = twilio_api.to("+12135550101")
+        assert sms["Body"].startswith(f"Hotline case {ref}")
+        assert len(twilio_api.requests) == 1 and len(twilio_api.listed) == 2
+        (row,) = [d for d in service.dispatcher.deliveries.for_case(case_id)
+                  if d.transport == "sms"]
+        assert (row.status, row.provider_id) == ("sent", sms["sid"])
+    finally:
+        service.close()

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import PUBLIC_BASE, Phone, sign
 from fakes import Jobs, Mailbox, TwilioApi, WebhookSink, body_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotline.alerts.claims import Command, Verb, parse
+from hotline.cli import main
 from hotline.dialogue.effects import CaseKind, FileCase
 from hotline.service import Service
 from hotline.store import refs
@@ -228,6 +230,8 @@ def test_the_worker_hears_in_their_language_never_english_and_a_stop_is_respecte
                                             contact_number="+12135550126")
         twilio_api.fail_for("+12135550125", 21610)
         client = app.test_client()
+        # the worker wrote by WhatsApp lately: its 24-hour window is open for free text
+        Phone(client, WORKER, whatsapp=True).send("hola")
         Phone(client, ANA).send(f"OK {ref}")
         Phone(client, ANA).send(f"TOMO {service.cases.get(spanish).ref}")  # type: ignore[union-attr]
         Phone(client, ANA).send(f"OK {tagalog_ref}")
@@ -396,3 +400,26 @@ def test_an_organizers_command_sent_twice_by_twilio_is_carried_out_and_answered_
     assert first[0].startswith(f"Case {ref} is yours.")
     again = ana.post(form)  # Twilio's retry of the same MessageSid
     assert again.status_code == 200 and replies_of(again.data) == []
+
+
+def test_the_notice_goes_to_the_number_the_worker_chose_or_nowhere(
+        client, service: Service, jobs: Jobs, team: dict[str, Any],  # type: ignore[no-untyped-def]
+        twilio_api: TwilioApi) -> None:
+    other = "+12135550199"
+    elsewhere, elsewhere_ref = alerted_case(service, jobs, channel="whatsapp",
+                                            contact_method="other", contact_number=other)
+    nowhere, nowhere_ref = alerted_case(service, jobs, sender="+12135550124",
+                                        contact_method="none", contact_number=None)
+    Phone(client, ANA).send(f"OK {elsewhere_ref}")
+    Phone(client, ANA).send(f"OK {nowhere_ref}")
+    jobs.run()
+    (notice,) = twilio_api.to(other)  # by SMS: the other number never wrote by WhatsApp
+    assert notice["Body"].startswith("Good news: an organizer has your case")
+    assert [m for m in twilio_api.accepted if m["To"].endswith((WORKER, "+12135550124"))] == []
+    (told,) = service.messages.for_case(elsewhere)
+    assert (told.recipient, told.channel, told.status) == (other, "sms", "queued")
+    (untold,) = service.messages.for_case(nowhere)
+    assert (untold.status, untold.error, untold.recipient) == ("refused", "no contact", None)
+    shown = CliRunner().invoke(main, ["alerts", "show", elsewhere_ref]).output
+    assert "to the worker" in shown and "taken       sms       queued" in shown
+    assert "Good news: an organizer has your case" in shown and other not in shown

@@ -322,11 +322,15 @@ def test_no_question_expects_a_word_twilio_intercepts(ctx: Context) -> None:
     ["1", "2", "3", "0", "9", "menu", "메뉴", "BACK", "ayuda", "1 3", "more", "listo", "4",
      "persona", "english", "한국어", ""])), min_size=1, max_size=25))
 def test_any_sequence_of_messages_always_gets_an_answer(ctx: Context, texts: list[str]) -> None:
+    """…unless the sender opted out: then silence until START (issue 12 §3)."""
     talk = Talk(ctx)
     for text in texts:
+        silent = talk.session.opted_out
         outcome = talk.send(text)
         opt = any(isinstance(e, OptOut | OptIn) for e in outcome.effects)
-        assert outcome.replies or opt, text
+        assert outcome.replies or opt or silent, text
+        if silent and not opt:
+            assert outcome.replies == () and outcome.effects == ()
         if talk.session.locale is None and not opt:
             assert talk.session.step in (StepId.LANGUAGE, StepId.START)
         assert talk.session.locale in (None, *LANGUAGES)

@@ -13,7 +13,7 @@ PHOTO = ("https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1"
 
 
 def ref_in(bodies: list[str]) -> str:
-    found = re.findall(r"\b(\d{4,6})\b", " ".join(bodies))
+    found = re.findall(r"(?<!\d)(\d{4,8})(?!\d)", " ".join(bodies))
     assert found, bodies
     return found[-1]
 
@@ -45,7 +45,7 @@ def test_an_english_worker_files_a_report_with_a_photo(app, client) -> None:  # 
     assert "Car wash" in summary and "Sparkle Car Wash" in summary and "photos: 1" in summary
     filed = phone.send("1")
     ref = ref_in(filed)
-    assert f"case number is {ref}" in filed[0]
+    assert f"your number is {ref}" in filed[0]  # and that nobody can be reached: none here
 
     case = service(app).cases.by_ref(ref)
     assert case is not None
