@@ -25,6 +25,7 @@ from hotline.store.cases import CaseView
 from hotline.store.employers import EmployerStore
 from hotline.store.factors import FactorStore
 from hotline.store.logins import Login, LoginStore
+from hotline.store.messages import MessageStore
 from hotline.store.notes import NoteStore
 from hotline.store.organizers import Organizer
 from hotline.store.queues import QueueStore
@@ -49,6 +50,7 @@ class Console:
         self.logins = LoginStore(engine)
         self.factors = FactorStore(engine, self.crypto)
         self.notes = NoteStore(engine, self.crypto)
+        self.messages = MessageStore(engine, self.crypto)
         self.audit = AuditStore(engine)
         self.queues = QueueStore(engine, self.crypto)
         self.employers = EmployerStore(engine, self.crypto)

@@ -137,6 +137,10 @@ def timeline(case: CaseView) -> list[Moment]:
         moments.append(Moment(d.created_at, "delivery", t(
             L_("%(what)s to %(who)s by %(how)s: %(status)s"), what=t(purposes[d.purpose]),
             who=who, how=d.transport, status=status)))
+    for message in c.messages.for_case(case.id):
+        text = t(L_("Message to the worker by %(how)s: %(status)s"), how=message.channel,
+                 status=message.status + (f" ({message.error})" if message.error else ""))
+        moments.append(Moment(message.created_at, "message", text, message.body or ""))
     for note in c.notes.for_case(case.id):
         moments.append(Moment(note.at, "note", t(L_("Note by %(who)s"), who=note.author),
                               note.body))
