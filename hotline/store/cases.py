@@ -271,6 +271,12 @@ class CaseStore:
             return [(r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC), r.kind, r.detail)
                     for r in rows]
 
+    def sender_of(self, case_id: int) -> str | None:
+        """Return the number a case came from (to erase its worker), if it is still kept."""
+        with Session(self.engine) as db:
+            token = db.scalar(select(CaseRow.sender_enc).where(CaseRow.id == case_id))
+            return self.crypto.decrypt(token) if token else None
+
     def get(self, case_id: int) -> CaseView | None:
         """Return one case, decrypted."""
         with Session(self.engine) as db:

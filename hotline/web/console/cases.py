@@ -339,3 +339,25 @@ def reveal(ref: str) -> Any:
         return redirect(url_for("console.case_page", ref=case.ref))
     record(Action.REVEALED, case, detail=reason + (f": {said}" if said else ""))
     return _page(case, number=case.contact)
+
+
+@bp.post("/cases/<ref>/erase")
+@login_required
+@coordinating
+@recent_sign_in
+def erase(ref: str) -> WerkzeugResponse:
+    """Erase the worker's personal data from all their cases, as ``DELETE`` by text does
+    (coordinators, after a recent sign-in, on the record)."""
+    case = case_or_404(ref)
+    if request.form.get("sure") != "yes":
+        flash(t(L_("Tick the box to confirm the erasure.")))
+        return redirect(url_for("console.case_page", ref=case.ref))
+    c = console()
+    sender = c.cases.sender_of(case.id)
+    if sender is None:
+        flash(t(L_("This worker's personal data is already gone.")))
+        return redirect(url_for("console.case_page", ref=case.ref))
+    touched = c.service.erase(sender)
+    record(Action.ERASED, case, detail=f"{touched} cases")
+    flash(t(L_("Erased: the worker's personal data is gone from %(n)s case(s)."), n=touched))
+    return redirect(url_for("console.case_page", ref=case.ref))

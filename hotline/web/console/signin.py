@@ -157,22 +157,24 @@ def _finish(organizer: Organizer) -> Response:
     token = c.logins.start(organizer.id)
     login = c.logins.live(token)
     assert login is not None
+    back = safe_next(session.get("next"))
     session.clear()
     session.permanent = True
     login_user(Staff(organizer, login, token), remember=False, fresh=True)
     record(Action.SIGNED_IN)
-    return redirect(url_for("console.home"))
+    return redirect(back)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
     """Ask for a registered phone number or e-mail address and send a code to it."""
     if request.method == "GET":
-        return render_template("console/sign_in.html", sent=False)
+        return render_template("console/sign_in.html", next=safe_next(request.args.get("next")))
     organizer, via = _find(request.form.get("who", "")[:254])
     session.clear()
     session["pending"] = send_code(organizer, via)
     session["via"] = via
+    session["next"] = safe_next(request.form.get("next"))  # where they were going
     return redirect(url_for("console.sign_in_code"))
 
 

@@ -251,3 +251,35 @@ def test_photos_are_served_through_the_console_never_linked_at_twilio(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_coordinator_erases_a_worker_after_confirming_it_is_them_and_it_is_recorded(
+        console_app: Any, person: Any) -> None:
+    cora = organizer(console_app, "Cora", "213 555 0105", role="coordinator")
+    ana = organizer(console_app, "Ana Kim", "213 555 0101", languages="en")
+    case_id, ref = file_case(console_app)
+    other_id, _ = file_case(console_app, employer="Seoul Restaurant")  # same worker
+    me, her = person(), person()
+    her.sign_in(ana)
+    her.get(f"/console/cases/{ref}")
+    assert her.post(f"/console/cases/{ref}/erase", {"sure": "yes"}).status_code == 403
+    me.sign_in(cora)
+    engine = console_app.extensions["hotline"].cases.engine
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE console_logins SET confirmed_at = :t"),
+                     {"t": datetime.now(UTC) - timedelta(minutes=30)})
+    me.get(f"/console/cases/{ref}")
+    asked = me.post(f"/console/cases/{ref}/erase", {"sure": "yes"})
+    assert "/console/confirm" in asked.headers["Location"]
+    me.get(asked.headers["Location"])
+    me.post("/console/confirm", {"code": me.recovery.pop(), "next": f"/console/cases/{ref}"})
+    me.get(f"/console/cases/{ref}")
+    me.post(f"/console/cases/{ref}/erase", {"sure": "yes"})
+    cases = console_app.extensions["hotline"].cases
+    for erased in (case_id, other_id):
+        view = cases.get(erased)
+        assert view is not None and view.name is None and view.details is None
+    (entry,) = console_app.extensions["console"].audit.entries(actions=(Action.ERASED,))
+    assert entry.actor == "Cora" and entry.case_ref == ref and entry.detail == "# cases"
+    me.get(f"/console/cases/{ref}")
+    assert "Personal data erased at the worker&#39;s request" in me.page
