@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import redis
-from rq import Queue, Retry
+from rq import Retry
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.alerts.claims import Claims
@@ -30,6 +30,7 @@ from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
+from hotline.sessions import jobs
 from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine, prepare
@@ -86,7 +87,7 @@ class Service:
             report_keep_seconds=settings.report_keep_hours * 3600,
             language_keep_seconds=settings.language_keep_days * 86400,
         )
-        self.alerts = Queue(settings.alerts_queue, connection=conn)
+        self.alerts = jobs.queue(settings.alerts_queue, conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
         self.deletions = Deletions(cases)
@@ -341,8 +342,8 @@ class Service:
         """Queue the sending of what was held for a worker who just wrote (by pseudonym)."""
         who = self.crypto.sender_id(inbound.sender)
         try:
+            # no fixed job id: a second job finds nothing left (each message is taken once)
             self.alerts.enqueue(RELEASE_JOB, who, str(inbound.channel),
-                                job_id=f"{self.settings.alerts_queue}-release-{who}",
                                 retry=Retry(max=3, interval=[10, 60, 300]),
                                 failure_ttl=30 * 86400)
         except redis.RedisError as exc:  # the upkeep sends them once the window is open

@@ -22,7 +22,6 @@ from typing import Any
 import redis
 from rq import Queue
 from rq.job import Job
-from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.alerts.reminders import send_reminders
 from hotline.dialogue.inbound import Channel, Inbound
@@ -155,7 +154,7 @@ class Upkeep:
     def _guarded(self, name: str, chore: Callable[[], int]) -> int:
         try:
             return int(chore())
-        except (redis.RedisError, SQLAlchemyError, TransportError) as exc:
+        except Exception as exc:  # noqa: BLE001 - one chore must never stop the others
             log.error("upkeep %s failed: %s", name, type(exc).__name__)
             return 0
 

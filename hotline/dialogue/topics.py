@@ -364,6 +364,8 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source line under the first part of this topic. Keep it short.
         # {as_of} is a month and year, e.g. "Feb 2026".
         stamp=N_("Source: CA Labor Code 98.6, 1019, 1171.5. As of {as_of}."),
+        # The review of 2026-11 found "status" vague; "Retaliation, immigration" is 2 over the
+        # 22-character limit, and it left the choice to native staff: kept until they pick.
         # TRANSLATORS: Menu label, at most 22 characters. Topic: retaliation (being punished
         # for using your rights) and immigration status.
         title=N_("Retaliation and status"),
