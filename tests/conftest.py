@@ -102,7 +102,7 @@ def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A compiled copy of the real catalogs (the checkout's .mo files are not tracked)."""
     locales = tmp_path_factory.mktemp("locales")
     shutil.copytree(PACKAGE_ROOT / "locales", locales, dirs_exist_ok=True)
-    for po in locales.glob("*/LC_MESSAGES/messages.po"):
+    for po in locales.glob("*/LC_MESSAGES/*.po"):  # the bot's and the console's
         compile_catalog(po)
     return locales
 
@@ -259,6 +259,7 @@ def replies_of(xml: bytes) -> list[str]:
 # the team of organizers alert tests route among (casework), and the local Twilio API,
 # SMTP server and webhook that alert tests send to (fakes)
 from casework import team  # noqa: E402, F401
+from consoling import console_app, person  # noqa: E402, F401
 from fakes import (  # noqa: E402, F401
     alert_env,
     alert_overrides,

@@ -23,7 +23,7 @@ from hotline.alerts.dispatch import Dispatcher
 from hotline.dialogue.inbound import Inbound
 from hotline.store import refs
 from hotline.store.assignments import ClaimResult
-from hotline.store.organizers import Channel, Organizer, Role
+from hotline.store.organizers import Channel, Organizer
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +142,10 @@ class Claims:
         r = self.dispatcher.catalogs
         return alerts.simple(r, msgid, alerts.locale_for(r, organizer.locale), ref=ref)
 
-    def _may_take(self, organizer: Organizer, case_id: int) -> bool:
-        """Coordinators take any case; others only one they were alerted to."""
-        return (organizer.role == Role.COORDINATOR
+    def may_take(self, organizer: Organizer, case_id: int) -> bool:
+        """Coordinators (and admins) take any case; others only one they were alerted to
+        (by SMS here, and in the console)."""
+        return (organizer.coordinating
                 or organizer.id in self.dispatcher.deliveries.alerted(case_id))
 
     # -- commands --------------------------------------------------------------------
@@ -155,7 +156,7 @@ class Claims:
         case_id = self.assignments.case_id(ref)
         if case_id is None:
             return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
-        if not self._may_take(organizer, case_id):
+        if not self.may_take(organizer, case_id):
             log.warning("organizer %d asked for case %d, not alerted to them",
                         organizer.id, case_id)
             return self._failed(organizer, alerts.NOT_ALERTED, ref, now)
@@ -180,7 +181,7 @@ class Claims:
         r = self.dispatcher.catalogs
         locale = alerts.locale_for(r, organizer.locale)
         claim = self.assignments.close(ref, organizer.id, now,
-                                       any_claimer=organizer.role == Role.COORDINATOR)
+                                       any_claimer=organizer.coordinating)
         if claim.result == ClaimResult.MISSING:
             return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
         msgid = {
