@@ -1,4 +1,4 @@
-"""``create_app()``: settings, logging, the service and the blueprint. Nothing else."""
+"""``create_app()``: settings, logging, the service and the blueprints. Nothing else."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import Flask
 
 from hotline import config, logs
 from hotline.service import Service
+from hotline.web import console
 from hotline.web import twilio as web
 from hotline.web.limits import BodyLimit
 
@@ -22,6 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.wsgi_app = BodyLimit(app.wsgi_app, web.MAX_CONTENT_LENGTH)  # type: ignore[method-assign]
     app.extensions["hotline"] = Service.from_settings(settings, request_path=True)
     app.register_blueprint(web.bp)
+    console.init_app(app)  # always on: signing in is its only way in
     if settings.simulator_enabled:
         from hotline.web import simulator
 

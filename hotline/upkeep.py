@@ -5,11 +5,12 @@ lost their job (the outbox), replay inbound messages kept in the spool and text 
 replies, and sweep what a crash or a lost job left half-done (``alerts.sweeper``). Every
 minute: reconcile with Twilio's list of inbound messages (any MessageSid we never saw is
 handled now), send what was held for workers whose WhatsApp window is open again, delete
-at Twilio what erasure and retention queued, make sure the next digest is scheduled,
-and, once a day, strip personal data from cases and worker messages past
-RETENTION_DAYS (and queue the deletion of Twilio's older messages). Replies go out
-through the one path to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what
-is due (one worker at a time); ``tick`` runs everything (``hotline upkeep``).
+at Twilio what erasure and retention queued, e-mail coordinators 30, 7 and 1 days
+before a dated figure runs out, make sure the next digest is scheduled, and, once a day,
+strip personal data from cases and worker messages past RETENTION_DAYS (and queue the
+deletion of Twilio's older messages). Replies go out through the one path to a worker
+(``hotline.outbound.to_worker``). ``run_due`` runs what is due (one worker at a time);
+``tick`` runs everything (``hotline upkeep``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import redis
-from sqlalchemy.exc import SQLAlchemyError
-
+from hotline.alerts.reminders import send_reminders
 from hotline.alerts.sweeper import job_waiting
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.forgetting import TwilioForgetting
@@ -42,7 +41,7 @@ INTERVAL = timedelta(minutes=1)
 #: The chores run every FREQUENT; the others run every INTERVAL.
 FREQUENT_CHORES = frozenset({"outbox", "spool", "sweep"})
 EVERY_CHORE = FREQUENT_CHORES | {"reconcile", "held", "retention", "twilio deletions",
-                                  "digest"}
+                                  "facts", "digest"}
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
@@ -67,6 +66,7 @@ class Report:
     released: int = 0
     expired: int = 0
     deleted_at_twilio: int = 0
+    reminded: int = 0
 
 
 class Upkeep:
@@ -97,6 +97,7 @@ class Upkeep:
             expired=run("retention", lambda: self.retention(now)),
             deleted_at_twilio=run("twilio deletions",
                                   lambda: self.forgetting.run(now).deleted),
+            reminded=run("facts", lambda: send_reminders(self.service, now)),
         )
         run("digest", self.schedule_digest)
         if chores != FREQUENT_CHORES or report != Report():
@@ -193,6 +194,6 @@ class Upkeep:
     def _guarded(self, name: str, chore: Callable[[], int]) -> int:
         try:
             return int(chore())
-        except (redis.RedisError, SQLAlchemyError, TransportError) as exc:
+        except Exception as exc:  # noqa: BLE001 - one chore must never stop the others
             log.error("upkeep %s failed: %s", name, type(exc).__name__)
             return 0

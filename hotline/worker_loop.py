@@ -85,7 +85,8 @@ class Clock:
         self.marks = Marks(self.conn, settings.redis_prefix)
         self.queues: list[Queue] = list(worker.queues)
         self.chores = chores
-        self.scheduler = RQScheduler(self.queues, connection=self.conn)
+        self.scheduler = RQScheduler(self.queues, connection=self.conn,
+                                     serializer=worker.serializer)
         self.scheduler.prepare_registries([q.name for q in self.queues])
         self._last: dict[str, float] = {}
 
@@ -134,8 +135,9 @@ class Clock:
         for queue in self.queues:
             registry = StartedJobRegistry(queue=queue)
             for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
-                job = Job.fetch(job_id, connection=self.conn) if Job.exists(
-                    job_id, connection=self.conn) else None
+                job = self.worker.job_class.fetch(
+                    job_id, connection=self.conn, serializer=self.worker.serializer
+                ) if Job.exists(job_id, connection=self.conn) else None
                 owner = job.worker_name if job is not None else None
                 if job is None or not owner or owner == self.worker.name:
                     continue

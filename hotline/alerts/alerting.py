@@ -109,6 +109,11 @@ class Alerting:
         for row in created:
             if row.status in (Status.PENDING, Status.SENDING):
                 self.attempts.first_attempt(row, case, now)
+        reachable = [r for r in created if r.organizer_id is not None
+                     and r.status != Status.FAILED]
+        if not earlier and not reachable and self.attempts.on_unreached:
+            # nobody active, or nobody with a usable transport: staff must hear of it
+            self.attempts.on_unreached(case_id, now)
         log.info("case %d alerted: %d organizers, urgent=%s", case_id, len(chosen), urgent)
         return case.ref
 

@@ -10,6 +10,7 @@ nobody is listed by ``hotline alerts failed`` and can be started again (``retry`
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import redis
@@ -54,6 +55,8 @@ class Attempts:
     def __init__(self, wiring: Wiring, writer: Writer) -> None:
         self.w = wiring
         self.writer = writer
+        #: called with (case id, now) when a case's every alert failed (``notices``)
+        self.on_unreached: Callable[[int, datetime], object] | None = None
 
     # -- starting deliveries ---------------------------------------------------------
 
@@ -286,8 +289,21 @@ class Attempts:
             if row.case_id is not None:
                 w.cases.record(row.case_id, "delivery_failed",
                                f"{row.purpose} {row.transport}: {exc.code}")
+                if row.purpose in ALERTS and self.on_unreached and self._reached_nobody(
+                        row.case_id):
+                    self.on_unreached(row.case_id, now)
             return "failed"
         return f"fell back to {nxt}"
+
+    def _reached_nobody(self, case_id: int) -> bool:
+        """Tell whether every alert about a case to an organizer failed (none sent or on
+        its way), and the case is still open."""
+        assignment = self.w.assignments.get(case_id)
+        if assignment is not None and not assignment.open:
+            return False
+        rows = [d for d in self.w.deliveries.for_case(case_id)
+                if d.purpose in ALERTS and d.organizer_id is not None]
+        return all(d.status in (Status.FAILED, Status.SKIPPED) for d in rows)
 
     def fallback(self, row: Delivery, now: datetime) -> Transport | None:
         """Queue the next transport of an organizer's message; None if none is left."""

@@ -53,6 +53,7 @@ class Dispatcher:
         self.alerting = Alerting(w, self.attempts)
         self.digests = Digests(w, self.attempts.enqueue)
         self.notices = Notices(w, self.attempts.enqueue, self.attempts.transports_for)
+        self.attempts.on_unreached = self.notices.unreached
         self.sweeper = Sweeper(w, self.attempts)
 
     @classmethod

@@ -26,6 +26,7 @@ from rq.job import Job, JobStatus
 
 from hotline.alerts.attempts import Attempts
 from hotline.alerts.wiring import DELIVER_JOB, ESCALATE_JOB, FAILURE_TTL, Wiring
+from hotline.sessions import jobs
 from hotline.store.deliveries import SENDING_LEASE, Delivery, Status
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def job_waiting(conn: redis.Redis, job_id: str) -> bool:
     if not Job.exists(job_id, connection=conn):
         return False
     try:
-        return Job.fetch(job_id, connection=conn).get_status() in _WAITING
+        return jobs.fetch(job_id, conn).get_status() in _WAITING
     except Exception:  # noqa: BLE001 - unreadable: treat as gone
         return False
 

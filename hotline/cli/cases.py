@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import json
-import sys
 from collections.abc import Iterator
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import click
 
 from hotline import config
+from hotline.crypto import UNREADABLE
 
 if TYPE_CHECKING:
-    from hotline.store.cases import CaseStore
+    from hotline.store.cases import CaseStore, CaseView
 
 #: Keywords pybabel extracts besides its defaults (``_``, ``N_``, ``pgettext``…).
 EXTRACT_KEYWORDS = ("NP_:1c,2",)
@@ -33,7 +30,8 @@ def cases() -> None:
 def open_store() -> Iterator[CaseStore]:
     from hotline.crypto import Crypto
     from hotline.store.cases import CaseStore
-    from hotline.store.db import make_engine, prepare
+    from hotline.store.db import make_engine
+    from hotline.store.schema_version import prepare
 
     settings = config.load()
     store = CaseStore(make_engine(settings.sqlalchemy_url),
@@ -52,9 +50,15 @@ def list_(limit: int) -> None:
     with open_store() as store:
         cases_ = list(store.newest(limit))
     for case in cases_:
+        unreadable = "  (fields unreadable: see `hotline db rotate`)" if _unreadable(case) else ""
         click.echo(f"{case.ref}  {case.created_at:%Y-%m-%d %H:%M}  {case.kind:<8} "
                    f"{case.status:<7} {case.locale}  {case.industry or '-':<10} "
-                   f"{','.join(case.issues) or '-'}")
+                   f"{','.join(case.issues) or '-'}{unreadable}")
+
+
+def _unreadable(case: CaseView) -> bool:
+    return UNREADABLE in (case.contact, case.name, case.employer, case.location,
+                          case.details, *(url for url, _ in case.media))
 
 
 @cases.command()
@@ -62,23 +66,15 @@ def list_(limit: int) -> None:
               show_default=True)
 def export(fmt: str) -> None:
     """Write every case, newest first, decrypted, to standard output."""
-    rows = []
-    with open_store() as store:
-        all_cases = list(store.newest())
-    for case in all_cases:
-        row = asdict(case)
-        row["created_at"] = case.created_at.isoformat()
-        row["issues"] = ",".join(case.issues)
-        row["media"] = " ".join(url for url, _ in case.media)
-        rows.append(row)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    fieldnames = list(rows[0]) if rows else ["id", "ref"]
-    writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames)
-    writer.writeheader()
-    writer.writerows(rows)
+    from hotline.store import exports
 
+    with open_store() as store:
+        table = exports.rows(store.newest())
+    if fmt == "json":
+        click.echo(exports.as_json(table))
+        return
+    # every cell spreadsheet-safe: a worker's "business name" never runs as a formula
+    click.echo(exports.as_csv(table), nl=False)
 
 
 @click.command()

@@ -112,19 +112,20 @@ def worker(burst: bool, fork: bool) -> None:
     """Run the alert jobs, the scheduler and the upkeep on the hotline's Redis."""
     import logging
 
-    from rq import Queue
+    from rq.serializers import JSONSerializer
 
     from hotline import logs
     from hotline.sessions import connection as redis_factory
+    from hotline.sessions import jobs
     from hotline.worker_loop import ForkingHotlineWorker, HotlineWorker
 
     settings = config.load()
     logs.configure(settings.log_level)
     conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                  socket_timeout=30)
-    queue = Queue(settings.alerts_queue, connection=conn)
+    queue = jobs.queue(settings.alerts_queue, conn)
     from hotline.alerts.dispatch import Dispatcher
-    from hotline.store.db import prepare
+    from hotline.store.schema_version import prepare
 
     with Dispatcher.opened(settings) as dispatcher:
         prepare(dispatcher.cases.engine, embedded=not settings.database_url)
@@ -136,7 +137,9 @@ def worker(burst: bool, fork: bool) -> None:
 
         keep_open()  # jobs run in this process and share one set of connections
         worker_class = HotlineWorker
-    the_worker = worker_class([queue], connection=conn)
+    # only the project's job functions run, from JSON job data (hotline.sessions.jobs)
+    the_worker = worker_class([queue], connection=conn, job_class=jobs.CheckedJob,
+                              serializer=JSONSerializer)
     upkeep = None if burst else _upkeep(settings)
     the_worker.start_clock(settings, upkeep.run_due if upkeep else None)
     try:

@@ -156,8 +156,8 @@ def test_a_second_organizer_finds_it_taken_and_only_its_organizer_closes_it(
     assert ana.send(f"DONE {ref}") == [f"Case {ref} is already closed."]
     assert ben.send(f"OK {ref}") == [f"Case {ref} is already closed."]
     assert ana.send("OK 99999") == ["There is no case 99999. Check the number."]
-    assert ana.send("hello") == ["Organizer commands: OK 4821 takes case 4821; DONE 4821 "
-                                 "closes it."]
+    assert ana.send("hello") == ["Organizer commands: OK 482135 takes case 482135; "
+                                 "DONE 482135 closes it."]
     case = service.cases.get(case_id)
     assert case is not None and case.status == "closed"
     kinds = [kind for kind, _ in service.cases.events(case_id)]
@@ -282,6 +282,29 @@ def test_an_organizer_who_sent_stop_turns_alerts_back_on_with_start(
     service.dispatcher.organizers.opted_out(team["ana"].id, Channel.SMS)
     assert Phone(client, ANA).send("START") == ["Alerts to this phone are on again."]
     assert not service.dispatcher.organizers.get(team["ana"].id).sms_opted_out  # type: ignore[union-attr]
+
+
+def test_a_case_whose_key_was_removed_is_still_taken_and_shown_as_unreadable(
+        client, service: Service, jobs: Jobs, team: dict[str, Any],  # type: ignore[no-untyped-def]
+        twilio_api: TwilioApi) -> None:
+    from hotline.crypto import UNREADABLE, Crypto, new_key
+    from hotline.store.cases import CaseStore
+
+    # filed under a key this deployment no longer has (dropped before `hotline db rotate`)
+    gone = CaseStore(service.cases.engine, Crypto(service.settings.secret_key, new_key()))
+    case_id, ref = gone.file(FileCase(
+        kind=CaseKind.REPORT, locale="en", channel="sms", sender=WORKER,
+        contact_method="text", contact_number=WORKER, industry="car_wash",
+        employer="Sparkle Car Wash", issues=("unpaid",), details=("They kept my tips",)))
+    service.dispatcher.alert(case_id, now=NOW)
+    jobs.run()
+    response = Phone(client, ANA).post(Phone(client, ANA).form(f"OK {ref}"))
+    assert response.status_code == 200  # not a 500 after the claim was committed
+    reply = response.get_data(as_text=True)
+    assert f"Case {ref} is yours." in reply and UNREADABLE in reply
+    assert service.cases.get(case_id).status == "claimed"  # type: ignore[union-attr]
+    jobs.run()
+    assert twilio_api.to(WORKER) == []  # the worker's number is unreadable: nobody texted
 
 
 # -- only the right organizer (issue 12 §8) --------------------------------------------
