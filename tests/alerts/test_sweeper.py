@@ -168,7 +168,7 @@ def test_an_overdue_escalation_with_no_job_is_queued(alert_service: Service) -> 
     assert dispatcher.sweep() == 1
     assert dispatcher.sweep() == 0
     (job,) = dispatcher.queue.get_jobs()
-    assert (job.func_name, job.args) == (ESCALATE_JOB, (case_id, 1))
+    assert (job.func_name, list(job.args)) == (ESCALATE_JOB, [case_id, 1])
 
 
 def test_no_escalation_while_the_first_alert_is_still_on_its_way(
