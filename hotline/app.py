@@ -10,6 +10,7 @@ from flask import Flask
 from hotline import config, logs
 from hotline.service import Service
 from hotline.web import twilio as web
+from hotline.web import voice
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -20,8 +21,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = web.MAX_CONTENT_LENGTH
     app.extensions["hotline"] = Service.from_settings(settings)
     app.register_blueprint(web.bp)
+    app.register_blueprint(voice.bp)
     if settings.simulator_enabled:
-        from hotline.web import simulator
+        from hotline.web import call_simulator, simulator
 
         simulator.init_app(app)
+        call_simulator.init_app(app)
     return app

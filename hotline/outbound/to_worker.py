@@ -170,7 +170,9 @@ class ToWorker:
                 return Contact(None, None, Channel.SMS, "no case")
             sender = self.crypto.decrypt(row.sender_enc)
             contact = self.crypto.decrypt(row.contact_enc)
-            method, channel = row.contact_method, Channel(row.channel)
+            method = row.contact_method
+            # a case from a phone call ("voice") is answered by SMS to the calling number
+            channel = Channel.WHATSAPP if row.channel == Channel.WHATSAPP else Channel.SMS
             erased = row.sender_id in (ERASED, EXPIRED) or sender is None
             consent = row.consent
         if erased:

@@ -160,6 +160,12 @@ class SessionStore:
         values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
         return self._loaded(state_key, replies + sid, *values)
 
+    def language(self, sender: str) -> str | None:
+        """Return the language a sender chose or wrote in, if it is remembered (the
+        voice line skips its language choice for a worker who has texted us)."""
+        raw: bytes | None = self.conn.get(self._keys(sender)[1])  # type: ignore[assignment]
+        return raw.decode() if raw else None
+
     def begin(self, sender: str, sid: str, minute: int = 0,
               wait: float = LOCK_WAIT_SECONDS, *, whatsapp_at: int | None = None) -> Turn:
         """Lock the sender, load the session, check the MessageSid and count the message
