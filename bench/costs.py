@@ -10,13 +10,14 @@ from ``MEMORY USAGE`` of every key the sessions made and from ``INFO memory``.
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from redis.connection import AbstractConnection
@@ -24,10 +25,14 @@ from sqlalchemy import event
 
 from bench import conversations
 from bench.conversations import Kind
+from bench.phases import next_block, say
 from hotline.crypto import Crypto
 from hotline.dialogue.inbound import Inbound, from_twilio_form
 from hotline.service import Service
 from hotline.sessions.wire import KeptConnection
+
+if TYPE_CHECKING:
+    from bench.run import Run
 
 #: Message types the report tells apart.
 DUPLICATE = "duplicate"
@@ -332,3 +337,47 @@ def _key_kind(key: str, prefix: str) -> str:
     tag = rest.split(":", 1)[0]
     return {"s": "session", "l": "language", "m": "reply", "r": "rate", "k": "lock"}.get(
         tag, tag or "other")
+
+
+def measure(run: Run) -> None:
+    """Count what one message costs, and what an idle session keeps in Redis."""
+    from bench.baseline import create_app as baseline_app
+    from hotline import config
+    from hotline.app import create_app
+    from hotline.crypto import Crypto
+    from hotline.service import Service
+
+    # the app logs each message at INFO, as in production; here into a file
+    logging.basicConfig(filename=str(run.var / "in-process.log"), level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    plan = run.plan
+    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}cost:"))
+    service = Service.from_settings(settings)
+    try:
+        say(f"costs: {plan.cost_senders} conversations in-process, counting Redis and SQL")
+        run.results["costs"] = per_message(service, next_block(), plan.cost_senders,
+                                                 duplicates=20)
+        run.results["draft_session"] = draft_session_size(service, next_block())
+    finally:
+        service.close()
+
+    say("costs: CPU per message through the Flask test client (no server)")
+    app = create_app(run.overrides(redis_prefix=f"{run.prefix}cpu:"))
+    base = baseline_app(conversations.AUTH_TOKEN, conversations.PUBLIC_BASE)
+    cpu_senders = max(plan.cost_senders * 2, 20)
+    wsgi_cpu(app, next_block(), 10)  # warm up both (catalogs, lexicon, pools)
+    wsgi_cpu(base, next_block(), 10)
+    hotline_cpu = wsgi_cpu(app, next_block(), cpu_senders)
+    baseline_cpu = wsgi_cpu(base, next_block(), cpu_senders)
+    app.extensions["hotline"].close()
+    run.results["wsgi_cpu_ms"] = {"hotline": hotline_cpu, "baseline": baseline_cpu}
+
+    say(f"costs: Redis memory of {plan.sessions} sessions")
+    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}mem:"))
+    service = Service.from_settings(settings)
+    try:
+        run.results["memory"] = session_memory(
+            service, next_block(), plan.sessions,
+            Crypto(settings.secret_key, settings.encryption_keys), progress=say)
+    finally:
+        service.close()

@@ -9,7 +9,11 @@ Workers wait in a queue: the one at its head sends its next message, and goes to
 back once it has read the reply (so nobody has two messages in flight, and each waits
 for the others' turns, like people reading their phone). ``active`` workers text at
 once; one who has said everything makes room for the next of the phase's ``senders``.
-Two ways to drive them:
+Two ways to drive them: ``closed`` keeps a fixed number of messages in flight, ``open``
+starts them at Poisson arrivals of a fixed rate (latency counted from when each was due).
+The latency and alert phases use this generator; the throughput phases use wrk
+(``bench/wrk.py``), which costs the shared cores a fraction of this one's CPU, and this
+one's ``closed`` mode is kept to compare the two.
 
 Each phase stops at its deadline or when its ``senders`` have said everything; the
 result is one JSON object on stdout.
@@ -60,6 +64,7 @@ class Tally:
     last: float = 0.0
     connections: int = 0
     expect_refs: bool = True
+    busy_markers: tuple[bytes, ...] = ()
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
@@ -186,6 +191,8 @@ async def _one(conn: Connection, worker: Worker, tally: Tally, started: float) -
         return True
     if b"<Message>" not in body:
         tally.error("no reply")
+    elif any(marker in body for marker in tally.busy_markers):
+        tally.error("busy (spooled)")
     tally.latencies[kind].append((done - started) * 1000)
     if kind == Kind.FILE:
         found = _REF.search(body)
@@ -273,9 +280,12 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one phase as ``spec`` says; return its tally as plain data."""
     workers = build(spec["block"], spec["senders"], f"{spec['host']}:{spec['port']}")
     pool = Pool(workers, spec["active"])
-    tally = Tally(expect_refs=spec.get("expect_refs", True))
+    tally = Tally(expect_refs=spec.get("expect_refs", True),
+                  busy_markers=tuple(m.encode() for m in spec.get("busy_markers", ())))
     driver = closed if spec["mode"] == "closed" else open_loop
+    cpu_before = time.process_time()  # this process's CPU while it drives, not building
     asyncio.run(driver(spec, pool, tally))
+    cpu = time.process_time() - cpu_before
     count = sum(len(v) for v in tally.latencies.values())
     elapsed = max(tally.last - tally.first, 1e-9)
     return {
@@ -287,6 +297,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         "throughput": count / elapsed,
         "latencies_ms": {str(k): v for k, v in tally.latencies.items()},
         "filed": tally.filed, "connections": tally.connections,
+        "generator": "python", "generator_cpu": cpu,
     }
 
 

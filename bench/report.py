@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench import report_cpu
+
 #: The issue's targets.
 TARGET_RATIO = 0.6
 TARGET_P99_MS = 25.0
@@ -48,8 +50,9 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                                                                      TARGET_CONCURRENCY))
     if h and b:
         ratio = h["throughput"] / b["throughput"]
+        generator = r.get("plan", {}).get("generator", "python")
         found.append((f"throughput >= {TARGET_RATIO} x baseline at concurrency "
-                      f"{TARGET_CONCURRENCY}",
+                      f"{TARGET_CONCURRENCY} ({generator})",
                       # three decimals: "0.60" would hide a 0.597 that is not met
                       f"{ratio:.3f} ({h['throughput']:.0f} vs {b['throughput']:.0f} msg/s; "
                       f"rounds {', '.join(f'{x:.2f}' for x in h.get('round_ratios', []))})",
@@ -106,10 +109,10 @@ def write_results(r: dict[str, Any], out: Path, started: datetime) -> Written:
 
 def table(r: dict[str, Any]) -> str:
     """Return the short table printed at the end of a run."""
-    lines = ["target                                               measured",
+    lines = ["target                                                   measured",
              "-" * 100]
     for name, measured, met in targets(r):
-        lines.append(f"{name[:52]:<52} {measured}  [{_ok(met).strip('*')}]")
+        lines.append(f"{name[:56]:<56} {measured}  [{_ok(met).strip('*')}]")
     lines.append("")
     lines.append("concurrency  baseline msg/s  hotline msg/s  ratio  hotline p99 ms")
     closed = {(row["server"], row["concurrency"]): row for row in r.get("closed", [])}
@@ -131,10 +134,18 @@ def markdown(r: dict[str, Any], started: datetime, png: str | None) -> str:
       f"{r['seconds']:.0f} s. Machine: {machine['cpus']} cores ({machine['cpu']}), shared "
       f"and noisy; Python {machine['python']}; Redis {machine['redis']}, "
       f"{machine['redis_kind']}; {machine['database']}. Both apps under the same gunicorn "
-      f"options, `{plan['gunicorn']}`; the load generator (one asyncio process, "
-      "keep-alive connections where the server keeps them, requests signed before the "
-      "clock starts) on the same cores, loopback only. Absolute numbers are noise on this "
-      "machine: read the ratios.\n")
+      f"options, `{plan['gunicorn']}`; on the same cores, loopback only, the load "
+      "generators, every request signed before the clock starts: "
+      + (f"the throughput phases by **{plan.get('generator', 'python')}**"
+         + (" (C; one thread per keep-alive connection, each walking its own senders' "
+            "conversations in order, `bench/wrk.lua`)" if plan.get("generator") == "wrk"
+            else " (one asyncio process)")
+         + ", the latency and alert phases by the Python generator (one asyncio process, "
+           "Poisson arrivals; it connects when a message is due, as a proxy in front of "
+           "gunicorn would, where wrk connects again as soon as a reply is in and an idle "
+           "open connection holds one of gunicorn's sync workers). ")
+      + "What each cost is in \"The load generators and the machine\". Absolute numbers "
+        "are noise on this machine: read the ratios.\n")
     w("The **baseline** is `bench/baseline.py`: Flask verifying the Twilio signature and "
       "answering a fixed TwiML reply. The **hotline** is `hotline.app:create_app()` with "
       "real Redis and real SQL, logging at INFO as in production. Simulated workers follow "
@@ -170,6 +181,7 @@ def markdown(r: dict[str, Any], started: datetime, png: str | None) -> str:
     if "saturation" in r:
         w(f"\nThe hotline's saturation (its best throughput above): "
           f"**{r['saturation']:.0f} msg/s**.\n")
+    out.extend(report_cpu.section(r, TARGET_CONCURRENCY))
 
     w("## Latency at fixed offered rates\n")
     w(f"Open loop: Poisson arrivals for {plan['open_seconds']:.0f} s; latency counts from "

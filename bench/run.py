@@ -3,8 +3,10 @@
 1. costs, in-process on the real Service: Redis round trips and commands, SQL
    statements and CPU per message type; Redis memory per idle session;
 2. the hotline and the baseline under the same gunicorn settings, side by side,
-   driven by one load generator process on loopback: fixed concurrency (throughput),
-   then fixed offered rates (latency), as fractions of the hotline's saturation;
+   driven on loopback: fixed concurrency (throughput; wrk, ``bench/wrk.py``), then
+   fixed offered rates (latency; ``bench/load.py``), as fractions of the hotline's
+   saturation; with the CPU the generator, the servers, Redis and the rest of the
+   machine used in every phase;
 3. alert latency with a real ``hotline worker`` posting to a local webhook sink;
 4. ``bench/results/<date>.md`` (+ ``.png``, ``.json``) and a short table on stdout.
 
@@ -16,13 +18,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import logging
-import math
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,15 +31,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import conversations, servers
+from bench import conversations, costs, servers, wrk
 from bench.alerts import Sink
-from bench.report import percentile, write_results
+from bench.phases import (
+    closed_loop,
+    load,
+    meters,
+    open_loop,
+    say,
+    summarize,
+    throughput,
+)
+from bench.report import TARGET_CONCURRENCY, percentile, write_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The web process's gunicorn options in the Procfile (the bench binds its own port).
 PROCFILE_GUNICORN = "--workers 2 --timeout 15 --access-logfile -"
-#: Each phase's simulated workers have phone numbers of their own (a block).
-_BLOCKS = iter(range(1, 10_000))
 
 
 @dataclass
@@ -49,7 +54,7 @@ class Plan:
     """How much of everything one run does (``--quick`` shrinks it to a minute or two)."""
 
     quick: bool = False
-    senders: int = 1000
+    senders: int = 1500
     concurrency: tuple[int, ...] = (1, 16, 64)
     rates: tuple[float, ...] = ()
     fractions: tuple[float, ...] = (0.25, 0.5, 0.75, 0.9)
@@ -62,10 +67,15 @@ class Plan:
     surge_alert_seconds: float = 25.0
     rounds: int = 3
     gunicorn: str = PROCFILE_GUNICORN
+    #: The throughput phases' load generator: "wrk", or "python" (the old one).
+    generator: str = "wrk"
+    #: Measure the throughput ratio with the old generator too, at the target's
+    #: concurrency (this release only: then the new one alone).
+    compare_old: bool = True
 
     @classmethod
     def quick_plan(cls) -> Plan:
-        return cls(quick=True, senders=600, closed_seconds=6.0, open_seconds=6.0,
+        return cls(quick=True, senders=1000, closed_seconds=6.0, open_seconds=6.0,
                    fractions=(0.5, 0.9), warmup_seconds=2.0, sessions=2000, cost_senders=10,
                    quiet_alert_seconds=6.0, surge_alert_seconds=8.0, rounds=2)
 
@@ -82,10 +92,17 @@ class Run:
     queue: str
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     results: dict[str, Any] = field(default_factory=dict)
+    #: The gunicorn servers under load, by name ("hotline", "baseline").
+    servers: dict[str, servers.Server] = field(default_factory=dict)
+    #: wrk's path (when the throughput phases use it).
+    wrk: str = ""
+    #: How the hotline's "busy, we will answer soon" reply begins (counted as an error).
+    markers: list[str] = field(default_factory=list)
 
     def overrides(self, **more: Any) -> dict[str, Any]:
         """Settings of every hotline process of this run (as config.load overrides)."""
         return {
+            "env": "development",  # a trial on this machine: test secrets, a local sink
             "var_dir": str(self.var / "hotline"),
             "redis_url": self.redis_url,
             "redis_prefix": self.prefix,
@@ -105,10 +122,6 @@ class Run:
 
         values = self.overrides(**more)
         return servers.child_env({env_name(k): str(v) for k, v in values.items()})
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
 
 
 # -- services ---------------------------------------------------------------------------
@@ -188,162 +201,6 @@ def _forget_keys(url: str, prefixes: list[str]) -> None:
     conn.close()
 
 
-# -- 1. costs, in-process ---------------------------------------------------------------
-
-
-def measure_costs(run: Run) -> None:
-    """Count what one message costs, and what an idle session keeps in Redis."""
-    from bench import costs
-    from bench.baseline import create_app as baseline_app
-    from hotline import config
-    from hotline.app import create_app
-    from hotline.crypto import Crypto
-    from hotline.service import Service
-
-    # the app logs each message at INFO, as in production; here into a file
-    logging.basicConfig(filename=str(run.var / "in-process.log"), level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    plan = run.plan
-    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}cost:"))
-    service = Service.from_settings(settings)
-    try:
-        say(f"costs: {plan.cost_senders} conversations in-process, counting Redis and SQL")
-        run.results["costs"] = costs.per_message(service, next(_BLOCKS), plan.cost_senders,
-                                                 duplicates=20)
-        run.results["draft_session"] = costs.draft_session_size(service, next(_BLOCKS))
-    finally:
-        service.close()
-
-    say("costs: CPU per message through the Flask test client (no server)")
-    app = create_app(run.overrides(redis_prefix=f"{run.prefix}cpu:"))
-    base = baseline_app(conversations.AUTH_TOKEN, conversations.PUBLIC_BASE)
-    cpu_senders = max(plan.cost_senders * 2, 20)
-    costs.wsgi_cpu(app, next(_BLOCKS), 10)  # warm up both (catalogs, lexicon, pools)
-    costs.wsgi_cpu(base, next(_BLOCKS), 10)
-    hotline_cpu = costs.wsgi_cpu(app, next(_BLOCKS), cpu_senders)
-    baseline_cpu = costs.wsgi_cpu(base, next(_BLOCKS), cpu_senders)
-    app.extensions["hotline"].close()
-    run.results["wsgi_cpu_ms"] = {"hotline": hotline_cpu, "baseline": baseline_cpu}
-
-    say(f"costs: Redis memory of {plan.sessions} sessions")
-    settings = config.load(environ={}, **run.overrides(redis_prefix=f"{run.prefix}mem:"))
-    service = Service.from_settings(settings)
-    try:
-        run.results["memory"] = costs.session_memory(
-            service, next(_BLOCKS), plan.sessions,
-            Crypto(settings.secret_key, settings.encryption_keys), progress=say)
-    finally:
-        service.close()
-
-
-# -- 2. load ----------------------------------------------------------------------------
-
-
-def load(server: servers.Server, *, mode: str, seconds: float, senders: int,
-         concurrency: int = 0, rate: float = 0.0, active: int = 0,
-         expect_refs: bool = True) -> dict[str, Any]:
-    """Run one load phase against ``server`` from a separate process; return its tally."""
-    if not active:
-        active = max(32, 4 * concurrency) if mode == "closed" else max(16, math.ceil(rate / 4))
-    spec = {"host": "127.0.0.1", "port": server.port, "mode": mode, "duration": seconds,
-            "concurrency": concurrency, "rate": rate, "active": active,
-            "block": next(_BLOCKS), "senders": senders, "expect_refs": expect_refs}
-    done = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(spec),
-                          capture_output=True, text=True, timeout=seconds + 120,
-                          cwd=Path(__file__).resolve().parent.parent, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"load generator failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
-def summarize(result: dict[str, Any]) -> dict[str, Any]:
-    """Reduce a phase's raw latencies to percentiles (ms)."""
-    every = sorted(x for values in result["latencies_ms"].values() for x in values)
-    out = {k: v for k, v in result.items() if k not in ("latencies_ms", "filed")}
-    out["errors_total"] = sum(result["errors"].values())
-    out.update({f"p{p}": percentile(every, p) for p in (50, 95, 99)})
-    out["max"] = every[-1] if every else 0.0
-    by_kind = {}
-    for kind, values in result["latencies_ms"].items():
-        values = sorted(values)
-        by_kind[kind] = {"count": len(values), "p50": percentile(values, 50),
-                         "p99": percentile(values, 99)}
-    out["by_kind"] = by_kind
-    return out
-
-
-def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """Pool the rounds of one phase: all their messages, over all their time."""
-    first = results[0]
-    pooled = {**first, "latencies_ms": {}, "errors": {}, "filed": []}
-    for result in results:
-        for kind, values in result["latencies_ms"].items():
-            pooled["latencies_ms"].setdefault(kind, []).extend(values)
-        for what, count in result["errors"].items():
-            pooled["errors"][what] = pooled["errors"].get(what, 0) + count
-        pooled["filed"].extend(result["filed"])
-    pooled["ok"] = sum(r["ok"] for r in results)
-    pooled["requests"] = sum(r["requests"] for r in results)
-    pooled["elapsed"] = sum(r["elapsed"] for r in results)
-    pooled["throughput"] = pooled["ok"] / max(pooled["elapsed"], 1e-9)
-    pooled["rounds"] = [r["throughput"] for r in results]
-    return pooled
-
-
-def closed_loop(run: Run, hotline: servers.Server, baseline: servers.Server) -> None:
-    """Throughput and latency at each fixed concurrency: both servers, in rounds that
-    alternate which goes first, so a noisy neighbour's burst hits both alike."""
-    plan = run.plan
-    rows: list[dict[str, Any]] = []
-    pair = [("baseline", baseline), ("hotline", hotline)]
-    seconds = plan.closed_seconds / plan.rounds
-    for concurrency in plan.concurrency:
-        raw: dict[str, list[dict[str, Any]]] = {"baseline": [], "hotline": []}
-        for i in range(plan.rounds):
-            for name, server in (pair if i % 2 == 0 else pair[::-1]):
-                raw[name].append(load(server, mode="closed", seconds=seconds,
-                                      senders=plan.senders, concurrency=concurrency,
-                                      expect_refs=name == "hotline"))
-        ratios = [h["throughput"] / b["throughput"]
-                  for h, b in zip(raw["hotline"], raw["baseline"], strict=True)]
-        for name in ("baseline", "hotline"):
-            result = summarize(merge(raw[name]))
-            result["server"] = name
-            if name == "hotline":
-                result["round_ratios"] = ratios
-            rows.append(result)
-            say(f"  concurrency {concurrency:>3} {name:<8} {result['throughput']:7.0f} msg/s"
-                f"  p50 {result['p50']:6.1f}  p99 {result['p99']:6.1f} ms"
-                f"  errors {result['errors_total']}"
-                + (f"  ratio by round {', '.join(f'{x:.2f}' for x in ratios)}"
-                   if name == "hotline" else ""))
-    run.results["closed"] = rows
-
-
-def open_loop(run: Run, hotline: servers.Server, baseline: servers.Server) -> None:
-    """Latency at fixed offered rates (fractions of the hotline's saturation)."""
-    plan = run.plan
-    saturation = max(r["throughput"] for r in run.results["closed"]
-                     if r["server"] == "hotline")
-    run.results["saturation"] = saturation
-    rates = plan.rates or tuple(round(f * saturation) for f in plan.fractions)
-    rows: list[dict[str, Any]] = []
-    pair = [("baseline", baseline), ("hotline", hotline)]
-    for i, rate in enumerate(rates):
-        for name, server in (pair if i % 2 == 0 else pair[::-1]):
-            result = summarize(load(server, mode="open", seconds=plan.open_seconds,
-                                    senders=plan.senders, rate=rate,
-                                    expect_refs=name == "hotline"))
-            result["server"] = name
-            result["fraction"] = rate / saturation
-            rows.append(result)
-            say(f"  {rate:>6.0f} msg/s ({rate / saturation:4.0%}) {name:<8}"
-                f" achieved {result['throughput']:6.0f}  p50 {result['p50']:6.1f}"
-                f"  p99 {result['p99']:6.1f} ms  errors {result['errors_total']}")
-    run.results["open"] = rows
-
-
 # -- 3. alerts --------------------------------------------------------------------------
 
 
@@ -368,7 +225,7 @@ def alert_latency(run: Run, hotline: servers.Server, sink: Sink) -> None:
             ("quiet (20 msg/s)", 20.0, plan.quiet_alert_seconds, 4),
             ("surge (50% of saturation)", round(saturation / 2), plan.surge_alert_seconds, 0),
         ):
-            result = load(hotline, mode="open", seconds=seconds, senders=plan.senders,
+            result = load(run, hotline, mode="open", seconds=seconds, senders=plan.senders,
                           rate=rate, active=active)
             refs = {ref for ref, _ in result["filed"]}
             sink.wait_for(refs, timeout=30 if not plan.quick else 15)
@@ -412,7 +269,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="a smaller run of a minute or two (shorter phases, fewer rates)")
     parser.add_argument("--senders", type=int,
-                        help="simulated workers per load phase (default 1000; quick 600)")
+                        help="simulated workers per load phase (default 1500; quick 1000)")
     parser.add_argument("--concurrency", default="1,16,64",
                         help="messages in flight in the throughput phases (default 1,16,64)")
     parser.add_argument("--rate", default="",
@@ -424,6 +281,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gunicorn", default=PROCFILE_GUNICORN,
                         help="gunicorn options of both apps (default the Procfile's: "
                              f"{PROCFILE_GUNICORN!r})")
+    parser.add_argument("--generator", choices=("wrk", "python"), default="wrk",
+                        help="the throughput phases' load generator (default wrk, installed "
+                             "with apt-get when missing and running as root; python: the "
+                             "old one, which flatters the ratio)")
+    parser.add_argument("--no-old-generator", action="store_true",
+                        help="skip the comparison with the old generator at concurrency 16")
     parser.add_argument("--out", type=Path, default=RESULTS,
                         help="where results go (default bench/results)")
     parser.add_argument("--keep", action="store_true", help="keep the var dir (logs, data)")
@@ -441,6 +304,8 @@ def plan_of(args: argparse.Namespace) -> Plan:
     if args.sessions:
         plan.sessions = args.sessions
     plan.gunicorn = args.gunicorn
+    plan.generator = args.generator
+    plan.compare_old = plan.generator == "wrk" and not args.no_old_generator
     return plan
 
 
@@ -448,12 +313,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     plan = plan_of(args)
     began = time.monotonic()
+    wrk_path = ""
+    if plan.generator == "wrk":
+        try:
+            wrk_path = wrk.ensure_installed(say)
+        except wrk.WrkMissing as exc:
+            say(f"bench: {exc}")
+            return 2
     with services(plan, args.keep) as run:
         say(f"bench: {'quick' if plan.quick else 'full'} run in {run.var}")
+        run.wrk = wrk_path
         run.results["plan"] = vars(plan)
         run.results["started"] = run.started.isoformat()
         run.results["machine"] = _machine(run)
-        measure_costs(run)
+        run.results["load_average_at_start"] = list(os.getloadavg())
+        run.markers = wrk.busy_markers(run.var / "locales", _languages(run))
+        costs.measure(run)
         sink = Sink()
         hotline = baseline = None
         try:
@@ -463,13 +338,19 @@ def main(argv: list[str] | None = None) -> int:
                                        run.env(alert_webhook_url=sink.url), run.var, options)
             baseline = servers.gunicorn("baseline", "bench.baseline:create_app()",
                                         run.env(), run.var, options)
-            for name, server in (("hotline", hotline), ("baseline", baseline)):
-                load(server, mode="closed", seconds=plan.warmup_seconds, senders=plan.senders,
-                     concurrency=16, expect_refs=name == "hotline")
-            say("throughput: fixed concurrency")
-            closed_loop(run, hotline, baseline)
+            run.servers = {"hotline": hotline, "baseline": baseline}
+            with meters(run) as meter:
+                for name in run.servers:
+                    throughput(run, name, generator=plan.generator, concurrency=16,
+                               seconds=plan.warmup_seconds, meter=meter[name])
+            say(f"throughput: fixed concurrency ({plan.generator})")
+            closed_loop(run, generator=plan.generator, levels=plan.concurrency, key="closed")
+            if plan.compare_old:
+                say("throughput: the old generator (Python), for comparison")
+                closed_loop(run, generator="python", levels=(TARGET_CONCURRENCY,),
+                            key="closed_old")
             say("latency: fixed offered rates")
-            open_loop(run, hotline, baseline)
+            open_loop(run)
             baseline.stop()
             say("alerts: a real worker, a local webhook sink")
             alert_latency(run, hotline, sink)
@@ -484,6 +365,12 @@ def main(argv: list[str] | None = None) -> int:
         say(paths.table)
         say(f"results: {paths.markdown}")
     return 0
+
+
+def _languages(run: Run) -> tuple[str, ...]:
+    from hotline import config
+
+    return config.load(environ={}, **run.overrides()).languages
 
 
 def _machine(run: Run) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import redis
@@ -24,6 +24,7 @@ from hotline.dialogue import call, spoken
 from hotline.dialogue.answers import numbers, phone
 from hotline.dialogue.call import CallContext, CallState, CallTurn, Heard
 from hotline.dialogue.effects import CaseKind, FileCase, MediaItem
+from hotline.dialogue.facts import Changes
 from hotline.dialogue.inbound import Channel
 from hotline.dialogue.replies import Reply
 from hotline.outbound.to_worker import Message, Result, ToWorker
@@ -129,17 +130,25 @@ class CallLine:
     def answer(self, state: CallState, heard: Heard, caller: Caller,
                now: datetime | None = None) -> CallTurn:
         """Decide what the caller hears, carrying out what the call flow asks for."""
+        now = now or datetime.now(UTC)
         locales = self.locales()
         remembered = self.remembered(caller) if state.step == call.Step.START else None
-        ctx = CallContext(locales, remembered)
+        ctx = CallContext(locales, remembered, self._rights_changed(now))
         turn = call.answer(state, heard, ctx)
         if isinstance(turn.effect, call.RequestCallback):
-            return self._callback(turn.effect, caller, ctx, now or datetime.now(UTC))
+            return self._callback(turn.effect, caller, ctx, now)
         if isinstance(turn.effect, call.EndUnanswered):
             if self._text_center_phone(turn.effect.locale, caller):
                 return call.unanswered(turn.effect.locale, locales, texted=True)
             return replace(turn, effect=None)
         return turn
+
+    def _rights_changed(self, now: datetime) -> date | None:
+        """Return the day the spoken summary's rules changed, if its dated entry ran out
+        (the center's calendar day, as the SMS explainers count it)."""
+        found = self.service.context().facts.at(spoken.SPOKEN_RIGHTS,
+                                                now.astimezone(self.service.zone).date())
+        return found.on if isinstance(found, Changes) else None
 
     def _callback(self, effect: call.RequestCallback, caller: Caller, ctx: CallContext,
                   now: datetime) -> CallTurn:

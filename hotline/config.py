@@ -14,6 +14,9 @@ from pathlib import Path
 from time import sleep
 from typing import Any
 
+from hotline import safety
+from hotline.crypto import Crypto
+
 #: Where the repository's ``locales/`` is when running from a checkout.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,14 +29,16 @@ class ConfigError(ValueError):
 class Settings:
     """Every setting of a hotline process. Field docs are the README's table."""
 
-    env: str = "development"
-    """HOTLINE_ENV: ``development`` (embedded defaults) or ``production`` (secrets required)."""
+    env: str = "production"
+    """HOTLINE_ENV: ``development`` (generated secrets, the dev token, the simulator) only
+    when chosen explicitly; any other value is production, which refuses unsafe settings."""
     secret_key: str = ""
-    """HOTLINE_SECRET_KEY: keys the HMAC of phone numbers; generated under var/ if unset
-    in development."""
+    """HOTLINE_SECRET_KEY: 32+ random bytes (base64 or hex) keying the pseudonyms of phone
+    numbers; never change it (opt-outs are kept by pseudonym); generated under var/ in
+    development."""
     encryption_keys: str = ""
     """HOTLINE_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (rotation);
-    derived from the secret key if unset."""
+    required in production; derived from the secret key in development."""
     var_dir: str = "var"
     """HOTLINE_VAR_DIR: where the embedded Redis, SQLite file and generated secret live."""
     redis_url: str = ""
@@ -53,6 +58,8 @@ class Settings:
     """ENABLED_LANGUAGES: comma-separated locales offered to workers, in menu order."""
     locales_dir: str = ""
     """LOCALES_DIR: where the catalogs are; the checkout's locales/ by default."""
+    facts_file: str = ""
+    """FACTS_FILE: the dated facts staff edit; hotline/dialogue/facts.toml by default."""
     session_idle_minutes: int = 120
     """SESSION_IDLE_MINUTES: silence after which the next message starts a new
     conversation."""
@@ -156,12 +163,30 @@ class Settings:
         return Path(self.locales_dir) if self.locales_dir else PACKAGE_ROOT / "locales"
 
     @property
+    def facts_path(self) -> Path:
+        return Path(self.facts_file) if self.facts_file else (
+            PACKAGE_ROOT / "hotline" / "dialogue" / "facts.toml")
+
+    @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_path / 'hotline.db'}"
 
     @property
     def is_production(self) -> bool:
-        return self.env == "production"
+        """Anything but an explicit ``development`` is production (fail closed)."""
+        return self.env != "development"
+
+    @property
+    def alert_transports(self) -> tuple[str, ...]:
+        """Return the alert transports these settings configure: sms, email, webhook."""
+        found = []
+        if self.twilio_account_sid and self.twilio_from:
+            found.append("sms")
+        if self.smtp_url or self.smtp_host:
+            found.append("email")
+        if self.alert_webhook_url:
+            found.append("webhook")
+        return tuple(found)
 
     @property
     def alert_retry_intervals(self) -> list[int]:
@@ -218,6 +243,7 @@ _ENV_NAMES = {
     "public_base_url": "PUBLIC_BASE_URL",
     "languages": "ENABLED_LANGUAGES",
     "locales_dir": "LOCALES_DIR",
+    "facts_file": "FACTS_FILE",
     "session_idle_minutes": "SESSION_IDLE_MINUTES",
     "report_keep_hours": "REPORT_KEEP_HOURS",
     "language_keep_days": "LANGUAGE_KEEP_DAYS",
@@ -255,8 +281,8 @@ _ENV_NAMES = {
     "log_level": "LOG_LEVEL",
 }
 
-#: The development Twilio token; the simulator and ``hotline chat`` sign with it.
-DEV_AUTH_TOKEN = "dev-token"
+#: The development Twilio token (refused in production).
+DEV_AUTH_TOKEN = safety.DEV_AUTH_TOKEN
 
 
 def env_name(field_name: str) -> str:
@@ -309,12 +335,16 @@ def _parse(field_name: str, name: str, raw: str) -> Any:
 
 
 def _validate(settings: Settings) -> Settings:
-    if settings.env not in ("development", "production"):
-        raise ConfigError("HOTLINE_ENV must be development or production")
     if settings.is_production:
-        for field_name in ("secret_key", "twilio_auth_token", "redis_url", "database_url"):
-            if not getattr(settings, field_name):
-                raise ConfigError(f"{_ENV_NAMES[field_name]} is required in production")
+        problems = safety.production_problems(settings)
+        if problems:
+            raise ConfigError("refusing to start in production (HOTLINE_ENV is not "
+                              "'development'; set that only to try the hotline):\n"
+                              + "\n".join(f"- {p}" for p in problems))
+    try:
+        Crypto.check_keys(settings.encryption_keys)
+    except ValueError as exc:
+        raise ConfigError(f"HOTLINE_ENCRYPTION_KEYS: {exc}") from None
     if settings.public_base_url and not settings.public_base_url.startswith(("https://",
                                                                              "http://")):
         raise ConfigError("PUBLIC_BASE_URL must start with https://")
@@ -331,6 +361,8 @@ def _complete(settings: Settings) -> Settings:
     """Fill the development defaults that need the file system (secret, token)."""
     from dataclasses import replace
 
+    if settings.is_production:  # checked already: nothing is generated in production
+        return settings
     if not settings.secret_key:
         settings = replace(settings, secret_key=_dev_secret(settings.var_path))
     if not settings.twilio_auth_token:
@@ -415,16 +447,19 @@ def _validate_voice(settings: Settings) -> None:
         raise ConfigError(f"VOICE_RECORD_SECONDS: at most {MAX_RECORD_SECONDS}")
 
 
-#: Shortest simulator password accepted in production.
+#: Shortest simulator password accepted.
 MIN_SIMULATOR_PASSWORD = 12
 
 
 def _validate_simulator(settings: Settings) -> None:
-    """Never serve the simulator without a password, nor with a guessable one in production."""
+    """Never serve the simulator without a password, nor with a short or common one."""
     if not settings.simulator_enabled:
         return
     if not settings.simulator_password:
         raise ConfigError("SIMULATOR_PASSWORD is required when SIMULATOR_ENABLED is true")
-    if settings.is_production and len(settings.simulator_password) < MIN_SIMULATOR_PASSWORD:
+    if len(settings.simulator_password) < MIN_SIMULATOR_PASSWORD:
         raise ConfigError(f"SIMULATOR_PASSWORD must be at least {MIN_SIMULATOR_PASSWORD} "
-                          "characters in production")
+                          "characters")
+    if safety.common_password(settings.simulator_password):
+        raise ConfigError("SIMULATOR_PASSWORD is a common or easily guessed password: "
+                          "choose another (or unset it: `./dev run` makes a random one)")

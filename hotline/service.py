@@ -11,10 +11,11 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import redis
-from rq import Queue, Retry
+from rq import Retry
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.alerts.claims import Claims
@@ -29,6 +30,7 @@ from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
+from hotline.sessions import jobs
 from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine, prepare
@@ -39,6 +41,7 @@ from hotline.store.optouts import OptOuts
 from hotline.store.spool import Spool
 from hotline.words.catalogs import Catalogs
 from hotline.words.check import offered_languages
+from hotline.words.facts import FactsFile
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +87,15 @@ class Service:
             report_keep_seconds=settings.report_keep_hours * 3600,
             language_keep_seconds=settings.language_keep_days * 86400,
         )
-        self.alerts = Queue(settings.alerts_queue, connection=conn)
+        self.alerts = jobs.queue(settings.alerts_queue, conn)
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
         self.deletions = Deletions(cases)
         self.messages = MessageStore(cases.engine, cases.crypto)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
+        self.facts = FactsFile(settings.facts_path)  # a broken facts file stops the start
+        self.zone: tzinfo = ZoneInfo(settings.center_timezone)
         self._context: Context | None = None
         self._erased_replies: set[int] = set()
         self.languages = self._offered()
@@ -137,14 +142,18 @@ class Service:
         if self.catalogs.reload_if_changed():
             self.languages = self._offered()
         lexicon = self.catalogs.lexicon(_TOPIC_KEYWORDS, self.languages)
+        facts = self.facts.current()
         built = self._context
-        if built is None or built.lexicon is not lexicon or built.languages != self.languages:
+        if built is None or built.lexicon is not lexicon or built.languages != self.languages \
+                or built.facts is not facts:
             built = self._context = Context(
                 lexicon=lexicon,
                 languages=self.languages,
                 idle_seconds=self.settings.session_idle_minutes * 60,
                 report_keep_seconds=self.settings.report_keep_hours * 3600,
                 center_phone=self.settings.center_phone,
+                facts=facts,
+                zone=self.zone,
             )
         return built
 
@@ -333,8 +342,8 @@ class Service:
         """Queue the sending of what was held for a worker who just wrote (by pseudonym)."""
         who = self.crypto.sender_id(inbound.sender)
         try:
+            # no fixed job id: a second job finds nothing left (each message is taken once)
             self.alerts.enqueue(RELEASE_JOB, who, str(inbound.channel),
-                                job_id=f"{self.settings.alerts_queue}-release-{who}",
                                 retry=Retry(max=3, interval=[10, 60, 300]),
                                 failure_ttl=30 * 86400)
         except redis.RedisError as exc:  # the upkeep sends them once the window is open

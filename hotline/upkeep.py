@@ -4,8 +4,9 @@ Each tick: re-queue alerts whose case was committed while Redis was down (the ou
 replay inbound messages kept in the spool and text their replies, reconcile with
 Twilio's list of inbound messages (any MessageSid we never saw is handled now), send what
 was held for workers whose WhatsApp window is open again, delete at Twilio what erasure
-and retention queued, and, once a day, strip personal data from cases and worker
-messages past RETENTION_DAYS (and queue the deletion of Twilio's older messages).
+and retention queued, e-mail coordinators 30, 7 and 1 days before a dated figure runs
+out, and, once a day, strip personal data from cases and worker messages past
+RETENTION_DAYS (and queue the deletion of Twilio's older messages).
 Replies go out through the one path to a worker (``hotline.outbound.to_worker``).
 """
 
@@ -21,8 +22,8 @@ from typing import Any
 import redis
 from rq import Queue
 from rq.job import Job
-from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.alerts.reminders import send_reminders
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.forgetting import TwilioForgetting
 from hotline.outbound import TransportError
@@ -59,6 +60,7 @@ class Report:
     released: int = 0
     expired: int = 0
     deleted_at_twilio: int = 0
+    reminded: int = 0
 
 
 class Upkeep:
@@ -83,6 +85,7 @@ class Upkeep:
             expired=self._guarded("retention", lambda: self.retention(now)),
             deleted_at_twilio=self._guarded("twilio deletions",
                                             lambda: self.forgetting.run(now).deleted),
+            reminded=self._guarded("facts", lambda: send_reminders(self.service, now)),
         )
         log.info("upkeep: %s", report)
         return report
@@ -151,7 +154,7 @@ class Upkeep:
     def _guarded(self, name: str, chore: Callable[[], int]) -> int:
         try:
             return int(chore())
-        except (redis.RedisError, SQLAlchemyError, TransportError) as exc:
+        except Exception as exc:  # noqa: BLE001 - one chore must never stop the others
             log.error("upkeep %s failed: %s", name, type(exc).__name__)
             return 0
 

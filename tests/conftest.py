@@ -24,6 +24,10 @@ from databases import Template, fresh_schema
 from twilio.request_validator import RequestValidator
 
 from hotline.config import PACKAGE_ROOT
+
+# Development is chosen explicitly (anything else is production, which refuses the test
+# secrets): for this process, the CLI commands it invokes and the processes it starts.
+os.environ["HOTLINE_ENV"] = "development"
 from hotline.sessions import connection as redis_factory
 from hotline.words.catalogs import compile_catalog
 
@@ -158,6 +162,7 @@ def overrides(tmp_path: Path, redis_url: str, database_url: str, namespace: str,
               compiled_locales: Path, redis_conn: redis_py.Redis) -> dict[str, Any]:
     """Settings for one test's hotline, isolated from every other test."""
     return {
+        "env": "development",
         "var_dir": str(tmp_path / "var"),
         "redis_url": redis_url,
         "redis_prefix": f"{namespace}:",

@@ -377,39 +377,41 @@ class Jobs:
     scheduled jobs into the queue when a test says their time has come."""
 
     def __init__(self, conn: Any, queue_name: str) -> None:
-        from rq import Queue
+        from hotline.sessions import jobs
 
         self.conn = conn
-        self.queue = Queue(queue_name, connection=conn)
+        self.queue = jobs.queue(queue_name, conn)
         self.runs = 0
 
     def run(self) -> None:
         """Work the queue until it is empty (retries with no wait included)."""
-        from rq import SimpleWorker
+        from hotline.sessions import jobs
 
         self.runs += 1
-        worker = SimpleWorker([self.queue], connection=self.conn,
-                              name=f"{self.queue.name}-w{self.runs}")
+        worker = jobs.worker([self.queue], self.conn)  # as `hotline worker` runs them
+        worker.name = f"{self.queue.name}-w{self.runs}"
         worker.work(burst=True, logging_level="WARNING")
 
     def scheduled(self) -> list[tuple[str, Any]]:
         """Return (function name, args) of the jobs waiting for their time."""
-        from rq.job import Job
         from rq.registry import ScheduledJobRegistry
 
+        from hotline.sessions.jobs import fetch
+
         registry = ScheduledJobRegistry(queue=self.queue)
-        jobs = [Job.fetch(i, connection=self.conn) for i in registry.get_job_ids()]
-        return [(job.func_name, job.args) for job in jobs]
+        jobs = [fetch(i, self.conn) for i in registry.get_job_ids()]
+        return [(job.func_name, tuple(job.args)) for job in jobs]
 
     def come_due(self, func_name: str | None = None) -> int:
         """Drive time: put scheduled jobs (of one function) in the queue now."""
-        from rq.job import Job
         from rq.registry import ScheduledJobRegistry
+
+        from hotline.sessions.jobs import fetch
 
         registry = ScheduledJobRegistry(queue=self.queue)
         moved = 0
         for job_id in registry.get_job_ids():
-            job = Job.fetch(job_id, connection=self.conn)
+            job = fetch(job_id, self.conn)
             if func_name is None or job.func_name == func_name:
                 registry.remove(job)
                 self.queue.enqueue_job(job)

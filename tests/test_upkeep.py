@@ -66,7 +66,7 @@ def test_a_case_filed_while_the_queue_was_down_is_alerted_by_the_next_tick(parts
     service.alerts = working
 
     assert upkeep.tick(datetime.now(UTC) + timedelta(minutes=1)).requeued == 1
-    assert [job.args for job in working.get_jobs()] == [(case.id,)]
+    assert [tuple(job.args) for job in working.get_jobs()] == [(case.id,)]
     assert upkeep.tick(datetime.now(UTC) + timedelta(minutes=2)).requeued == 0
 
 
@@ -83,7 +83,7 @@ def test_an_alert_waiting_behind_a_surge_is_left_alone_but_a_lost_one_is_queued_
 
     service.alerts.empty()  # Redis lost the job (restarted without its data)
     assert upkeep.tick(later).requeued == 1
-    assert [job.args for job in service.alerts.get_jobs()] == [(case.id,)]
+    assert [tuple(job.args) for job in service.alerts.get_jobs()] == [(case.id,)]
 
 
 def test_replies_to_spooled_messages_are_texted_when_redis_returns(  # type: ignore[no-untyped-def]
@@ -153,6 +153,24 @@ def test_hotline_reconcile_handles_a_missed_message(  # type: ignore[no-untyped-
     assert len(twilio_api.to("+13235550111")) == 2
     again = CliRunner().invoke(main, ["reconcile"], env=alert_env)
     assert "0 missed" in again.output
+
+
+def test_one_spooled_message_whose_key_is_gone_never_stops_the_tick(  # type: ignore[no-untyped-def]
+        parts, twilio_api: TwilioApi) -> None:
+    from hotline.crypto import Crypto, new_key
+    from hotline.store.cases import CaseStore
+    from hotline.store.spool import Spool
+
+    service, upkeep = parts
+    lost = Spool(CaseStore(service.cases.engine, Crypto("secret", new_key())))
+    lost.put(Inbound("SMlost", Channel.SMS, "+13235550111", "hola"))
+    service.spool.put(Inbound("SMkept", Channel.SMS, WORKER, "hola"))
+    for text in ("hello", "PERSON", "1"):
+        say(service, text, number="+13235550122", now=datetime.now(UTC) - timedelta(days=400))
+    report = upkeep.tick()
+    assert report.replayed == 1 and report.expired == 1  # retention ran after the spool
+    assert twilio_api.to(WORKER) and twilio_api.to("+13235550111") == []
+    assert service.spool.count("unreadable") == 1
 
 
 def test_after_erasure_reconciliation_replays_nothing_texts_nothing_and_restores_nothing(  # type: ignore[no-untyped-def]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rq import Queue
-
 from hotline import config
 from hotline.outbound.twilio_sms import TwilioSender
 from hotline.service import Service
+from hotline.sessions import jobs
 from hotline.upkeep import Upkeep, schedule_next
 
 
@@ -16,7 +15,7 @@ def tick() -> dict[str, int]:
     service = Service.from_settings(settings)
     twilio = TwilioSender(settings)
     try:
-        schedule_next(Queue(settings.alerts_queue, connection=service.conn))
+        schedule_next(jobs.queue(settings.alerts_queue, service.conn))
         report = Upkeep(service, twilio).tick()
         return dict(report.__dict__)
     finally:

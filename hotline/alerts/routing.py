@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -82,9 +82,16 @@ def pick(organizers: Sequence[C], *, locale: str, industry: str | None,
 
 
 def next_at(clock: time, now: datetime, zone: ZoneInfo) -> datetime:
-    """Return the next moment after ``now`` when the center's clock shows ``clock``."""
-    local = now.astimezone(zone)
-    candidate = datetime.combine(local.date(), clock, tzinfo=zone)
-    if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), clock, tzinfo=zone)
-    return candidate
+    """Return the next moment after ``now`` when the center's clock first shows ``clock``
+    on a day: in the autumn's repeated hour the first pass counts (one digest a day), in
+    the spring's skipped hour the moment it would have shown (an hour later by the clock).
+
+    Compared in UTC: two times in one zone compare by their clock readings, which in the
+    repeated hour put a moment already past after ``now``.
+    """
+    day = now.astimezone(zone).date()
+    while True:
+        candidate = datetime.combine(day, clock, tzinfo=zone)  # fold=0: the first pass
+        if candidate.astimezone(UTC) > now.astimezone(UTC):
+            return candidate
+        day += timedelta(days=1)

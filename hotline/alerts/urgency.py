@@ -63,10 +63,13 @@ _HANGUL: dict[Reason, tuple[str, ...]] = {
 # "ICE" only in capitals: "ice" is also ice.
 _ICE = re.compile(r"\bICE\b")
 # Weeks or months in any of the three languages ("2 weeks", "semanas", "3주", "두 달");
-# a single week ("last week", "este mes") is not enough.
+# a single week ("last week", "este mes") is not enough. Every repetition is bounded and
+# a number is matched only from its first digit, so a crafted story costs linear time
+# (``\d+\s*주`` tried from each digit of 32 KB of digits took seconds of worker CPU).
 _WEEKS = re.compile(
     r"\b(weeks|months|fortnight|semanas|meses|quincenas)\b"
-    r"|\d+\s*주|몇\s*주|주째|주\s*동안|개월|달\s*(째|동안|이상)|(두|세|네|몇|한)\s*달"
+    r"|(?<!\d)\d{1,3}\s{0,3}주|몇\s{0,3}주|주째|주\s{0,3}동안|개월"
+    r"|달\s{0,3}(째|동안|이상)|(두|세|네|몇|한)\s{0,3}달"
 )
 
 

@@ -12,7 +12,6 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import redis
-from rq import Queue
 
 from hotline.config import Settings
 from hotline.outbound import PermanentFailure
@@ -20,6 +19,7 @@ from hotline.outbound.email import EmailSender
 from hotline.outbound.to_worker import ToWorker
 from hotline.outbound.twilio_sms import TwilioSender
 from hotline.outbound.webhook import WebhookSender
+from hotline.sessions import jobs
 from hotline.store.assignments import AssignmentStore
 from hotline.store.cases import CaseStore
 from hotline.store.deliveries import DeliveryStore
@@ -71,7 +71,7 @@ class Wiring:
         self.deliveries = DeliveryStore(cases.engine)
         self.messages = MessageStore(cases.engine, cases.crypto)
         self.optouts = OptOuts(cases)
-        self.queue = Queue(settings.alerts_queue, connection=conn)
+        self.queue = jobs.queue(settings.alerts_queue, conn)
         self.zone = ZoneInfo(settings.center_timezone)
         self._senders = senders
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from hotline.cli import alerts, cases, db, i18n, organizers, serve, upkeep
+from hotline.cli import alerts, cases, db, facts, i18n, keys, organizers, serve, upkeep
 
 
 @click.group()
@@ -18,6 +18,7 @@ def main() -> None:
 for _command in (
     serve.chat, serve.run, serve.worker,
     i18n.i18n,
+    facts.facts,
     cases.cases, cases.erase,
     db.db,
     upkeep.upkeep, upkeep.reconcile, upkeep.retention,
@@ -25,3 +26,5 @@ for _command in (
     alerts.alerts_,
 ):
     main.add_command(_command)
+for _command in (keys.new_secret, keys.derived_keys, keys.rotate):
+    db.db.add_command(_command)

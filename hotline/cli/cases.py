@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import click
 
 from hotline import config
+from hotline.crypto import UNREADABLE
 
 if TYPE_CHECKING:
-    from hotline.store.cases import CaseStore
+    from hotline.store.cases import CaseStore, CaseView
 
 #: Keywords pybabel extracts besides its defaults (``_``, ``N_``, ``pgettext``…).
 EXTRACT_KEYWORDS = ("NP_:1c,2",)
@@ -52,9 +53,15 @@ def list_(limit: int) -> None:
     with open_store() as store:
         cases_ = list(store.newest(limit))
     for case in cases_:
+        unreadable = "  (fields unreadable: see `hotline db rotate`)" if _unreadable(case) else ""
         click.echo(f"{case.ref}  {case.created_at:%Y-%m-%d %H:%M}  {case.kind:<8} "
                    f"{case.status:<7} {case.locale}  {case.industry or '-':<10} "
-                   f"{','.join(case.issues) or '-'}")
+                   f"{','.join(case.issues) or '-'}{unreadable}")
+
+
+def _unreadable(case: CaseView) -> bool:
+    return UNREADABLE in (case.contact, case.name, case.employer, case.location,
+                          case.details, *(url for url, _ in case.media))
 
 
 @cases.command()
@@ -77,7 +84,21 @@ def export(fmt: str) -> None:
     fieldnames = list(rows[0]) if rows else ["id", "ref"]
     writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()}
+                     for row in rows)
+
+
+#: What a spreadsheet reads as the start of a formula (or of a hidden one, after a tab or
+#: a carriage return): a worker's "business name" must never run in staff's spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise a CSV cell that a spreadsheet would run as a formula (OWASP: prefix a
+    single quote, which the spreadsheet shows as text and does not display)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 

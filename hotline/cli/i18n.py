@@ -92,14 +92,20 @@ def add(lang: str) -> None:
 @click.option("--brief", is_flag=True, help="Only totals and problems, not every message.")
 def check(langs: tuple[str, ...], brief: bool) -> None:
     """Find broken, missing or costly messages; exit 1 if there are any."""
+    from hotline.dialogue.facts import FactsError
     from hotline.words.check import check as run_check
+    from hotline.words.facts import load as load_facts
     from hotline.words.findings import display_path
 
     settings = config.load()
     languages = langs or settings.languages
+    try:
+        facts = load_facts(settings.facts_path)
+    except FactsError as exc:
+        raise click.ClickException(f"{exc} (see `hotline facts check`)") from None
     result = run_check(settings.locales_path, languages, menu_languages=settings.languages,
                        fold_accents=settings.sms_fold_accents,
-                       center_phone=settings.center_phone)
+                       center_phone=settings.center_phone, facts=facts)
     for report in result.reports:
         where = display_path(report.path)
         if report.locale == "en":

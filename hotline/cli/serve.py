@@ -111,9 +111,8 @@ def worker(burst: bool, fork: bool) -> None:
     """Run the RQ worker (with its scheduler) on the hotline's Redis."""
     import logging
 
-    from rq import Queue, SimpleWorker, Worker
-
     from hotline.sessions import connection as redis_factory
+    from hotline.sessions import jobs
 
     settings = config.load()
     from hotline import logs
@@ -121,7 +120,7 @@ def worker(burst: bool, fork: bool) -> None:
     logs.configure(settings.log_level)
     conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                  socket_timeout=30)
-    queue = Queue(settings.alerts_queue, connection=conn)
+    queue = jobs.queue(settings.alerts_queue, conn)
     from hotline.alerts.dispatch import Dispatcher
     from hotline.store.db import prepare
     from hotline.upkeep import schedule_next
@@ -131,11 +130,10 @@ def worker(burst: bool, fork: bool) -> None:
         digest_at = dispatcher.schedule_digest()
     schedule_next(queue)
     logging.getLogger(__name__).info("next digest at %s", digest_at.isoformat())
-    worker_class: type[Worker] | type[SimpleWorker] = Worker
     if not fork:
         from hotline.alerts.dispatch import keep_open
 
         keep_open()  # jobs run in this process and share one set of connections
-        worker_class = SimpleWorker
-    worker_class([queue], connection=conn).work(with_scheduler=True, burst=burst,
-                                                logging_level=settings.log_level)
+    # only the project's job functions run, from JSON job data (hotline.sessions.jobs)
+    jobs.worker([queue], conn, fork=fork).work(with_scheduler=True, burst=burst,
+                                               logging_level=settings.log_level)

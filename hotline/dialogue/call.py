@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 
 from hotline.dialogue import spoken
@@ -30,8 +31,10 @@ REPEAT_KEYS = frozenset({REPEAT_KEY, "*"})
 #: The key that opens the language choice from the menu (the way back when the language
 #: was remembered from texting).
 LANGUAGE_KEY = "9"
-#: Parameters whose value a recorded prompt can say (they are part of its file name).
-RECORDABLE = frozenset({"key", "digit"})
+#: Parameters whose value a recorded prompt says: they are part of its file name.
+KEYED = frozenset({"key", "digit"})
+#: Parameters that change from call to call: only the voice can say them.
+VOICE_ONLY = frozenset({"ref", "phone", "date"})
 
 
 class Step(StrEnum):
@@ -70,20 +73,28 @@ class Heard:
 class Line:
     """One sentence to say: ``Line(spoken.MENU_RIGHTS, "ko", (("key", "1"),))``.
 
+    A parameter is text, or a date (written the way the line's language says dates).
     ``prompt`` names the recording staff may have made of it (``menu-rights-1``), or is
-    empty when only the voice can say it (it reads a case or phone number).
+    empty when only the voice can say it (it reads a case or phone number, or a date).
     """
 
     msgid: str
     locale: str
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str | date], ...] = ()
 
     @property
     def prompt(self) -> str:
         name = spoken.PROMPT_NAMES.get(self.msgid, "")
-        if not name or any(key not in RECORDABLE for key, _ in self.params):
+        if not name or any(key in VOICE_ONLY for key, _ in self.params):
             return ""
-        return "-".join([name, *(value for _, value in self.params)])
+        return "-".join([name, *(str(value) for key, value in self.params if key in KEYED)])
+
+
+def line(msgid: str, locale: str, *params: tuple[str, str | date]) -> Line:
+    """Return a line, with the numbers it says digit by digit (``spoken.SPELLED``)."""
+    spelled = tuple((key, spell(number)) for key, number in spoken.SPELLED.items()
+                    if f"{{{key}}}" in msgid)
+    return Line(msgid, locale, (*params, *spelled))
 
 
 @dataclass(frozen=True)
@@ -139,11 +150,14 @@ class CallContext:
     """The deployment and caller as the call flow sees them.
 
     ``locales``: the voice line's languages in the order of the language choice (key 1
-    is the first); ``remembered``: the caller's language from texting, if any.
+    is the first); ``remembered``: the caller's language from texting, if any;
+    ``rights_changed``: the day the spoken summary's rules changed, if its dated entry
+    has run out (``spoken.SPOKEN_RIGHTS``); None while it is in force.
     """
 
     locales: tuple[str, ...]
     remembered: str | None = None
+    rights_changed: date | None = None
 
 
 def answer(state: CallState, heard: Heard, ctx: CallContext) -> CallTurn:
@@ -193,7 +207,7 @@ def _language_answer(state: CallState, heard: Heard, ctx: CallContext) -> CallTu
 
 def _welcome(locale: str, ctx: CallContext, *, remembered: bool) -> CallTurn:
     turn = menu(CallState(Step.MENU, locale, 0, remembered), ctx)
-    return replace(turn, lines=(Line(spoken.WELCOME, locale), *turn.lines))
+    return replace(turn, lines=(line(spoken.WELCOME, locale), *turn.lines))
 
 
 def menu(state: CallState, ctx: CallContext, before: tuple[Line, ...] = ()) -> CallTurn:
@@ -217,7 +231,10 @@ def _menu_answer(state: CallState, heard: Heard, ctx: CallContext) -> CallTurn:
     key = heard.key
     fresh = replace(state, tries=0)
     if key == RIGHTS_KEY:
-        return menu(fresh, ctx, tuple(Line(e.msgid, locale) for e in spoken.RIGHTS))
+        if ctx.rights_changed is not None:
+            changed = line(spoken.RIGHTS_CHANGED, locale, ("date", ctx.rights_changed))
+            return menu(fresh, ctx, (changed,))
+        return menu(fresh, ctx, tuple(line(msgid, locale) for msgid in spoken.RIGHTS))
     if key == MESSAGE_KEY:
         return CallTurn((Line(spoken.RECORD_CONSENT, locale), Line(spoken.RECORD_HOW, locale)),
                         Record(locale))

@@ -28,7 +28,7 @@ class Outcome:
 
 def step(session: Session, inbound: Inbound, now: datetime, ctx: Context) -> Outcome:
     """Advance one sender's conversation by one inbound message."""
-    turn = Turn(ctx, inbound)
+    turn = Turn(ctx, inbound, now.astimezone(ctx.zone).date())
     stamp = int(now.timestamp())
     s = session
     if s.opted_out and ctx.lexicon.consent_word(turn.text) is None:

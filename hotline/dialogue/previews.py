@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
-from hotline.dialogue import flow, messages, prompts
+from hotline.dialogue import explain, flow, messages, prompts
 from hotline.dialogue.context import Context
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.dialogue.keywords import LANGUAGE_NAME, NAME_CONTEXT
@@ -12,7 +13,7 @@ from hotline.dialogue.prompts import topic_nav
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.session import Draft, Session
 from hotline.dialogue.steps import StepId
-from hotline.dialogue.topics import TOPICS
+from hotline.dialogue.topics import TOPIC_CHANGES, TOPICS, Part
 from hotline.dialogue.turn import Turn
 
 
@@ -53,7 +54,7 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     asked), the menus, the confirmations and a summary of a typical report. ``hotline
     i18n check`` measures each of these in SMS segments.
     """
-    turn = Turn(ctx, Inbound("SM0", Channel.SMS, "+12135550100", ""))
+    turn = Turn(ctx, Inbound("SM0", Channel.SMS, "+12135550100", ""), date.min)
     base = Session(locale=locale)
     found: list[FixedReply] = []
 
@@ -62,11 +63,19 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
         turn.replies.clear()
 
     for topic in TOPICS:
-        for part, msgid in enumerate(topic.parts):
-            turn.show_topic(base, topic.id, part)
-            take(f"{topic.id} {part + 1}/{len(topic.parts)}", msgid)
-        turn.show_topic(base, topic.id, 0, offer_report=True)
-        take(f"{topic.id} 1/{len(topic.parts)} (first message)", topic.parts[0])
+        for part, pieces in enumerate(topic.parts):
+            for label, text in explain.variants(topic, part, ctx.facts):
+                more = part + 1 < len(topic.parts)
+                turn.replies.append(Reply("{text}", {"text": text}, extra=topic_nav(more)))
+                take(f"{topic.id} {part + 1}/{len(topic.parts)}"
+                     + (f" ({label})" if label else ""), _first(pieces))
+        _, opening = next(explain.variants(topic, 0, ctx.facts))
+        turn.replies.append(Reply("{text}", {"text": opening},
+                                  extra=topic_nav(len(topic.parts) > 1, offer_report=True)))
+        take(f"{topic.id} 1/{len(topic.parts)} (first message)", _first(topic.parts[0]))
+    turn.replies.append(Reply("{text}", {"text": explain.changes(explain.SAMPLE_DAY)},
+                              extra=topic_nav(False)))
+    take("topic (rules changed)", TOPIC_CHANGES)
     turn.replies.append(Reply(messages.NOT_UNDERSTOOD, extra=topic_nav(True)))
     take("topic (not understood)", messages.NOT_UNDERSTOOD)
     for step_id in (StepId.MENU, StepId.RIGHTS, StepId.RESUME, StepId.FIX, StepId.ERASE,
@@ -116,3 +125,9 @@ def fixed_replies(ctx: Context, locale: str) -> tuple[FixedReply, ...]:
     turn.language_menu(base)
     found.append(FixedReply("language menu", LANGUAGE_NAME, turn.replies.pop(), NAME_CONTEXT))
     return tuple(found)
+
+
+def _first(pieces: Part) -> str:
+    """Return the msgid whose budget and line a part's cost is reported under."""
+    piece = pieces[0]
+    return piece if isinstance(piece, str) else piece.stated

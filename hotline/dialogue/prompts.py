@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from hotline.dialogue import flow, messages
+from datetime import date
+
+from hotline.dialogue import explain, flow, messages
+from hotline.dialogue.facts import FactBook
 from hotline.dialogue.keywords import LANGUAGE_NAME, NAME_CONTEXT
 from hotline.dialogue.replies import Echo, Joined, Msg, Native, Param, Reply
 from hotline.dialogue.session import Draft, Session
@@ -21,17 +24,16 @@ def language_menu(languages: tuple[str, ...]) -> Reply:
 REPORT_THIS = 3
 
 
-def topic_part(topic: Topic, part: int, *, offer_report: bool = False) -> Reply:
-    """Return one part of a rights explainer with the navigation lines under it.
+def topic_part(topic: Topic, part: int, facts: FactBook, day: date, *,
+               offer_report: bool = False) -> Reply:
+    """Return one part of a rights explainer as it reads on ``day`` (its dated figures
+    filled in), with the navigation lines under it.
 
     ``offer_report`` (the explainer answers a first message that described a problem)
     lists "3 Report this" in place of "2 Other topics", at the same cost in segments.
     """
-    extra = topic_nav(part + 1 < len(topic.parts), offer_report=offer_report)
-    text: Param = Msg(topic.parts[part])
-    if part == 0 and topic.stamp:
-        text = Joined((text, Msg(topic.stamp)), "\n")
-    return Reply("{text}", {"text": text}, extra=extra)
+    text, more = explain.said(topic, part, facts, day)
+    return Reply("{text}", {"text": text}, extra=topic_nav(more, offer_report=offer_report))
 
 
 def prompt(s: Session, languages: tuple[str, ...]) -> Reply:

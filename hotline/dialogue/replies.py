@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,26 @@ class Echo:
     limit: int = 40
 
 
-Param = str | int | Msg | Native | Joined | Echo
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A figure from the dated facts, the same in every language: ``Amount("$16.90")``."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A date written the way the worker's language writes it (``month``: month and year).
+
+    ``Day(date(2027, 1, 1))`` → "January 1, 2027", "1 de enero de 2027", "2027년 1월 1일".
+    """
+
+    value: date
+    month: bool = False
+
+
+Param = str | int | Msg | Native | Joined | Echo | Amount | Day
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:

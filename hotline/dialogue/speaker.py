@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from hotline.dialogue import messages, prompts
 from hotline.dialogue.answers import numbers
@@ -18,9 +19,10 @@ from hotline.dialogue.steps import StepId
 class Speaker:
     """The replies and effects of one step, built up as the message is understood."""
 
-    def __init__(self, ctx: Context, inbound: Inbound) -> None:
+    def __init__(self, ctx: Context, inbound: Inbound, day: date) -> None:
         self.ctx = ctx
         self.inbound = inbound
+        self.day = day  # the center's calendar day: which dated figures hold
         self.text = inbound.text.strip()
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
@@ -65,7 +67,8 @@ class Speaker:
         if topic is None:
             return self.show(replace(s, step=StepId.RIGHTS))
         part = min(part, len(topic.parts) - 1)
-        self.replies.append(prompts.topic_part(topic, part, offer_report=offer_report))
+        self.replies.append(prompts.topic_part(topic, part, self.ctx.facts, self.day,
+                                               offer_report=offer_report))
         return replace(s, step=StepId.TOPIC, topic=str(topic.id), part=part)
 
     def show(self, s: Session, *, not_understood: bool = False, empty: bool = False,

@@ -5,20 +5,18 @@ call (not sent as an SMS: ``hotline i18n check`` measures no SMS cost for it) an
 never collides with the SMS wording of the same idea. Translators write them as a person
 would say them on the phone: short sentences, numbers as they should be read aloud.
 
-The spoken rights summary follows the rules of the SMS explainers (``topics``): every
-figure it states is in ``topics.FIGURES_FROM_FACT_SHEET`` (the tests check), and it
-states no figure that has a date window (no minimum-wage rate: it says the rate depends
-on the city instead), so nothing in it can go out of date on a January or July 1.
+The spoken rights summary follows the rules of the SMS explainers (``topics``): it is
+dated data like them, a ``[[topic]]`` entry in ``facts.toml`` (``SPOKEN_RIGHTS``) that
+lists every figure it states (the tests check), with sources and a review date; once the
+entry runs out the caller hears ``RIGHTS_CHANGED`` instead. It states no figure with a
+window of its own (no minimum-wage rate: it says the rate depends on the city instead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
 
 from hotline.dialogue.text import N_, NP_
-from hotline.dialogue.topics import FACT_SHEET_DATE
 
 #: The gettext context of every spoken text.
 VOICE = "voice"
@@ -29,9 +27,9 @@ VOICE = "voice"
 # "한국어는 {digit}번을 눌러 주세요.").
 CHOOSE_LANGUAGE = NP_("voice", "For English, press {digit}.")
 # TRANSLATORS: spoken greeting once the caller's language is known. Short sentences
-# for the ear; write 911 the way it should be read aloud.
+# for the ear; {emergency} is 911, read digit by digit.
 WELCOME = NP_("voice", "Worker rights hotline. This is general information, not legal "
-                       "advice. In an emergency, hang up and call 911.")
+                       "advice. In an emergency, hang up and call {emergency}.")
 # TRANSLATORS: spoken: the start of the main menu; the choices follow one by one.
 MENU = NP_("voice", "Main menu.")
 # TRANSLATORS: spoken menu choice; {key} is the key to press.
@@ -110,65 +108,45 @@ CALL_TEXT = N_("You called the worker rights hotline. To talk to a person, call 
                "You can also text us here.")
 
 
-@dataclass(frozen=True)
-class Explainer:
-    """One spoken rights explainer: its words, and where its facts come from (for staff,
-    never said): ``reviewed`` is when the facts were last checked."""
-
-    msgid: str
-    sources: tuple[str, ...]
-    reviewed: date
-
+#: The key of the spoken summary's entry in the dated facts (``facts.toml``): the figures
+#: it states, their sources and review, and the day its rules change, if one is set.
+SPOKEN_RIGHTS = "spoken_rights"
 
 #: The spoken summary of rights, said in this order after "press 1".
-RIGHTS: tuple[Explainer, ...] = (
-    Explainer(
-        # TRANSLATORS: spoken, the start of a short summary of rights on a phone call.
-        NP_("voice", "Here are some of your basic rights at work in California."),
-        ("CA Labor Code; LA City Office of Wage Standards (rights-facts.md, sections 1-7)",),
-        FACT_SHEET_DATE),
-    Explainer(
-        # TRANSLATORS: spoken rights summary, about pay. Short sentences for the ear.
-        NP_("voice", "You must be paid for every hour you work, at least the minimum wage, "
-                     "whatever your immigration status. The minimum wage depends on the "
-                     "city where you work."),
-        ("Labor Code 1171.5 (rights regardless of status): allanvillanuevalaw.com/84",
-         "LA City minimum wage covers workers whatever their status: wagesla.lacity.org"),
-        FACT_SHEET_DATE),
-    Explainer(
-        # TRANSLATORS: spoken rights summary, about overtime. "1.5 times" is one and a
-        # half times: write it as it should be read aloud.
-        NP_("voice", "Work over 8 hours in a day, or over 40 hours in a week, is paid at "
-                     "1.5 times your regular rate."),
-        ("Labor Code 510: haveylawoffices.com/labor-code-510",),
-        FACT_SHEET_DATE),
-    Explainer(
-        # TRANSLATORS: spoken rights summary, about meal and rest breaks.
-        NP_("voice", "If you work more than 5 hours, you get a meal break of 30 minutes. "
-                     "You also get a paid rest of 10 minutes for every 4 hours you work."),
-        ("Labor Code 512: payablaw.com/blog/2016/may/how-much-meal-period-am-i-entitled"
-         "-to-in-califor/",
-         "Wage Orders section 12: boulter-law.com/practice-area/employment-law/"
-         "rest-periods/"),
-        FACT_SHEET_DATE),
-    Explainer(
-        # TRANSLATORS: spoken rights summary, about retaliation and immigration status.
-        NP_("voice", "Your employer may not punish you for asking for your pay or for "
-                     "complaining. The Labor Commissioner does not ask about immigration "
-                     "status."),
-        ("Labor Code 98.6, 1102.5: natlawreview.com/article/new-california-law-makes-"
-         "proving-labor-code-retaliation-claims-easier-employees",
-         "Labor Commissioner: dir.ca.gov/DIRNews/2025/2025-53.html"),
-        FACT_SHEET_DATE),
-    Explainer(
-        # TRANSLATORS: spoken rights summary, about deadlines. Write the phone number as
-        # it should be read aloud, digit by digit, in your language.
-        NP_("voice", "Many wage claims must be filed within 3 years, some sooner, so act "
-                     "soon. The Labor Commissioner's phone number is 833-526-4636."),
-        ("Wage claim deadlines: lelawfirm.com/wage-claim-faqs/ (restating the DIR FAQ)",
-         "Labor Commissioner 833-526-4636: dir.ca.gov/DIRNews/2025/2025-53.html"),
-        FACT_SHEET_DATE),
+RIGHTS: tuple[str, ...] = (
+    # TRANSLATORS: spoken, the start of a short summary of rights on a phone call.
+    NP_("voice", "Here are some of your basic rights at work in California."),
+    # TRANSLATORS: spoken rights summary, about pay. Short sentences for the ear.
+    NP_("voice", "You must be paid for every hour you work, at least the minimum wage, "
+                 "whatever your immigration status. The minimum wage depends on the city "
+                 "where you work."),
+    # TRANSLATORS: spoken rights summary, about overtime. "1.5 times" is one and a half
+    # times: write it as it should be read aloud.
+    NP_("voice", "Work over 8 hours in a day, or over 40 hours in a week, is paid at 1.5 "
+                 "times your regular rate."),
+    # TRANSLATORS: spoken rights summary, about meal and rest breaks.
+    NP_("voice", "If you work more than 5 hours, you get a meal break of 30 minutes. You "
+                 "also get a paid rest of 10 minutes for every 4 hours you work."),
+    # TRANSLATORS: spoken rights summary, about retaliation and immigration status.
+    NP_("voice", "Your employer may not punish you for asking for your pay or for "
+                 "complaining. The Labor Commissioner does not ask about immigration "
+                 "status."),
+    # TRANSLATORS: spoken rights summary, about deadlines. {labor} is the Labor
+    # Commissioner's phone number, read digit by digit.
+    NP_("voice", "Many wage claims must be filed within 3 years, some sooner, so act soon. "
+                 "The Labor Commissioner's phone number is {labor}."),
 )
+# TRANSLATORS: spoken instead of the rights summary once its rules change on {date} (a
+# date like "January 1, 2027") and staff have not updated it yet. {labor} is the Labor
+# Commissioner's phone number, read digit by digit.
+RIGHTS_CHANGED = NP_("voice", "New rules apply from {date}, and we are updating this "
+                              "summary. For today's rules, call the Labor Commissioner at "
+                              "{labor}.")
+
+#: Numbers the spoken texts say digit by digit, filled in by the call flow (a voice reads
+#: "833-526-4636" as three large numbers). The Labor Commissioner's line is dated with
+#: the summary's figures in ``facts.toml``.
+SPELLED: Mapping[str, str] = {"emergency": "911", "labor": "833-526-4636"}
 
 #: The file name (without extension) of a prompt staff recorded instead of the voice
 #: (``locales/<lang>/voice/<name>.mp3``); a key to press is part of the name
@@ -195,5 +173,5 @@ PROMPT_NAMES: Mapping[str, str] = {
     CASE_LIMIT: "case-limit",
     SAVE_FAILED: "save-failed",
     NO_CALLER_ID: "no-caller-id",
-    **{e.msgid: f"rights-{i}" for i, e in enumerate(RIGHTS, start=1)},
+    **{msgid: f"rights-{i}" for i, msgid in enumerate(RIGHTS, start=1)},
 }

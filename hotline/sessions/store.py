@@ -1,7 +1,8 @@
 """Redis: sessions, language choices, duplicate detection and the per-sender lock.
 
-Keys carry the HMAC of the sender, never the number; values are encrypted, because a
-session holds the worker's unfinished report.
+Keys carry the HMAC of the sender, never the number; every value is sealed, because a
+session holds the worker's unfinished report and even a language choice, kept a year,
+says something about a person.
 
 Two records say a MessageSid was handled: the reply given to it, under the sender's
 pseudonym (erasure deletes it with everything else of theirs), and a bare mark
@@ -11,6 +12,7 @@ replays the messages of a worker who asked to be forgotten, nor an organizer's c
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass, replace
@@ -57,6 +59,8 @@ def held_key(prefix: str, who: str) -> str:
 
 #: A sender with nothing kept (frozen: shared by every load).
 _FRESH = Session()
+#: A language choice as it was kept before it was sealed (``ko``, ``es``, ``pt_BR``).
+_CLEAR_LOCALE = re.compile(rb"[a-z]{2,3}(_[A-Za-z]{2,4})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +162,14 @@ class SessionStore:
         """Return the session and any reply already given to this MessageSid (no lock)."""
         state_key, language_key, _, _, replies, _, _ = self._keys(sender)
         values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
-        return self._loaded(state_key, replies + sid, *values)
+        return self._loaded(state_key, language_key, replies + sid, *values)
 
     def language(self, sender: str) -> str | None:
         """Return the language a sender chose or wrote in, if it is remembered (the
         voice line skips its language choice for a worker who has texted us)."""
-        raw: bytes | None = self.conn.get(self._keys(sender)[1])  # type: ignore[assignment]
-        return raw.decode() if raw else None
+        key = self._keys(sender)[1]
+        raw: bytes | None = self.conn.get(key)  # type: ignore[assignment]
+        return self._language(raw, key) if raw else None
 
     def begin(self, sender: str, sid: str, minute: int = 0,
               wait: float = LOCK_WAIT_SECONDS, *, whatsapp_at: int | None = None) -> Turn:
@@ -184,17 +189,17 @@ class SessionStore:
                 self._begin_script, script_keys,
                 [token, LOCK_SECONDS, RATE_WINDOW_SECONDS, stamp, WHATSAPP_WINDOW_SECONDS])
             if result[0] == 1:
-                loaded = self._loaded(state_key, replies + sid, result[1], result[2],
-                                      result[3], int(result[4]), bool(result[5]),
+                loaded = self._loaded(state_key, language_key, replies + sid, result[1],
+                                      result[2], result[3], int(result[4]), bool(result[5]),
                                       bool(result[6]), bool(result[7]))
                 return Turn(loaded, keys, sid, token)
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
             time.sleep(0.02)
 
-    def _loaded(self, state_key: str, reply_key: str, raw_state: bytes | None,
-                raw_language: bytes | None, earlier: bytes | None, recent: int = 0,
-                handled: bool = False, opted_out: bool = False,
+    def _loaded(self, state_key: str, language_key: str, reply_key: str,
+                raw_state: bytes | None, raw_language: bytes | None, earlier: bytes | None,
+                recent: int = 0, handled: bool = False, opted_out: bool = False,
                 held: bool = False) -> Loaded:
         if earlier:
             earlier = self._open(earlier, reply_key)
@@ -204,11 +209,21 @@ class SessionStore:
             if opened:
                 session = Session.from_json(opened)
         if session.locale is None and raw_language:
-            session = replace(session, locale=raw_language.decode())
+            locale = self._language(raw_language, language_key)
+            if locale:
+                session = replace(session, locale=locale)
         if opted_out and not session.opted_out:
             session = replace(session, opted_out=True)
         return Loaded(session, earlier or None, recent, handled or bool(earlier), opted_out,
                       held)
+
+    def _language(self, raw: bytes, key: str) -> str | None:
+        """Open a kept language choice; one kept in clear before values were sealed is
+        read once more (the next save seals it)."""
+        if _CLEAR_LOCALE.fullmatch(raw):
+            return raw.decode()
+        opened = self._open(raw, key)
+        return opened.decode() if opened else None
 
     def save(self, turn: Turn, session: Session, reply: bytes) -> None:
         """Store the session, the language and the reply to the turn's MessageSid, and
@@ -218,9 +233,10 @@ class SessionStore:
         state_key, language_key, lock_key, _, replies, *_ = turn.keys
         keep = self.report_keep_seconds if not session.draft.is_empty() else self.idle_seconds
         reply_key = replies + turn.sid
+        locale = self._seal(session.locale.encode(), language_key) if session.locale else ""
         self._kept.send(self._save_script, [state_key, language_key, reply_key, lock_key,
                                             self._handled_key(turn.sid)], [
-            self._seal(session.to_json().encode(), state_key), keep, session.locale or "",
+            self._seal(session.to_json().encode(), state_key), keep, locale,
             self.language_keep_seconds, self._seal(reply, reply_key), DEDUPE_SECONDS,
             turn.token, HANDLED_SECONDS])
 

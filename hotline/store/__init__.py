@@ -1,2 +1,3 @@
-"""SQL stores: ``db`` (Base, engine), then one module per table family.
-Imports only the pure layer."""
+"""SQL stores: ``db`` (Base, engine, the door to migrations), then one module per table
+family; ``schema`` gathers every table for ``migrations/``, ``migrate`` drives Alembic and
+``legacy`` adopts a database made before migrations. Imports only the pure layer."""

@@ -236,7 +236,8 @@ class CaseStore:
             if row is None:
                 return
             if effect.details:
-                told = [self.crypto.decrypt(row.details_enc) or "", *effect.details]
+                # a story whose key was dropped too soon is lost already; keep the new words
+                told = [self.crypto.shown(row.details_enc, "story") or "", *effect.details]
                 row.details_enc = self.crypto.encrypt("\n\n".join(t for t in told if t))
             issues = dict.fromkeys([*(i for i in row.issues.split(",") if i), *effect.issues])
             row.issues = ",".join(issues)[:200]
@@ -322,7 +323,7 @@ class CaseStore:
             return len(rows)
 
     def _view(self, row: CaseRow) -> CaseView:
-        dec = self.crypto.decrypt
+        dec = self.crypto.shown  # a field whose key is gone shows as UNREADABLE, no error
         return CaseView(
             id=row.id, ref=row.ref, kind=row.kind, status=row.status,
             created_at=row.created_at, locale=row.locale, channel=row.channel,

@@ -12,6 +12,7 @@ has listed them) and ``before`` (find every message sent before a date: retentio
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -20,8 +21,11 @@ from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, func, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from hotline.crypto import Unreadable
 from hotline.store.cases import CaseStore
 from hotline.store.db import Base, aware
+
+log = logging.getLogger(__name__)
 
 #: Tries before a deletion is given up (waits double from 1 minute up to a day: about
 #: 16 days in all, past the 14 days Twilio may take to finish a message).
@@ -111,15 +115,24 @@ class Deletions:
 
     def due(self, now: datetime, limit: int = 200) -> list[Deletion]:
         """Return waiting deletions whose time has come: searches first, then SIDs."""
-        with Session(self.engine) as db:
+        with Session(self.engine) as db, db.begin():
             rows = db.scalars(select(DeletionRow)
                               .where(DeletionRow.state == str(State.WAITING),
                                      DeletionRow.next_at <= now)
                               .order_by((DeletionRow.kind == str(Kind.SID)), DeletionRow.id)
                               .limit(limit)).all()
-            return [Deletion(id=r.id, kind=Kind(r.kind), sid=r.sid,
-                             number=self.crypto.decrypt(r.number_enc),
-                             before=aware(r.before), attempts=r.attempts) for r in rows]
+            found = []
+            for r in rows:
+                try:
+                    number = self.crypto.decrypt(r.number_enc)
+                except Unreadable:  # its key is gone: nothing left to search Twilio by
+                    log.error("twilio deletion %d: its number opens under no configured "
+                              "key; given up", r.id)
+                    r.state, r.error, r.number_enc = str(State.FAILED), "unreadable", None
+                    continue
+                found.append(Deletion(id=r.id, kind=Kind(r.kind), sid=r.sid, number=number,
+                                      before=aware(r.before), attempts=r.attempts))
+            return found
 
     def done(self, deletion_id: int) -> None:
         """Forget a deletion that was carried out (a number goes with its row)."""

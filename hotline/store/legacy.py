@@ -6,7 +6,8 @@ changed after a table first shipped), so it is the layout of ``0001_initial``, m
 table a version older than the last one did not have yet. Adopting it: create those
 missing tables, check every column is what ``0001_initial`` describes (else stop and
 say what differs: nothing is stamped), give constraints the names a migrated database
-has (SQLite left them unnamed: each table is rebuilt with its rows), and stamp it at
+has (SQLite left them unnamed: each table is rebuilt with its rows; PostgreSQL named them
+as the convention does, which is checked too), and stamp it at
 ``0001_initial``. The caller's transaction holds it all, so it happens whole or not at all.
 """
 
@@ -115,6 +116,16 @@ def _compare(conn: Connection, table: Table) -> list[str]:
     wanted_indexes = {tuple(c.name for c in i.columns) for i in table.indexes}
     if indexes != wanted_indexes:
         problems.append(f"{table.name} indexes are {sorted(indexes)}")
+    if conn.dialect.name != "sqlite":  # kept as they are: they must be the convention's
+        named = {found.get_pk_constraint(table.name)["name"]}
+        named |= {u["name"] for u in found.get_unique_constraints(table.name)}
+        named |= {f["name"] for f in found.get_foreign_keys(table.name)}
+        named |= {i["name"] for i in found.get_indexes(table.name)
+                  if not i.get("duplicates_constraint")}
+        wanted_names = {c.name for c in table.constraints} | {i.name for i in table.indexes}
+        if named != wanted_names:
+            problems.append(f"{table.name} has {sorted(map(str, named - wanted_names))} "
+                            f"where {sorted(map(str, wanted_names - named))} belong")
     return problems
 
 

@@ -8,16 +8,25 @@ normal path exactly once, in arrival order.
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import DateTime, Integer, LargeBinary, String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from hotline.crypto import Unreadable
 from hotline.dialogue.inbound import Channel, Inbound, Media
 from hotline.store.cases import CaseStore
 from hotline.store.db import Base
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+#: The state of a kept message whose key is gone (``hotline db rotate`` came too late).
+UNREADABLE = "unreadable"
 
 
 class SpooledRow(Base):
@@ -55,7 +64,10 @@ class Spool:
         with Session(self.engine) as db:
             rows = db.scalars(select(SpooledRow).where(SpooledRow.state == "waiting")
                               .order_by(SpooledRow.id).limit(limit)).all()
-            return [(r.id, r.received_at, self._inbound(r.payload_enc)) for r in rows]
+            found = [(r.id, r.received_at, self._opened(r.id, self._inbound, r.payload_enc))
+                     for r in rows]
+        self._set_aside([row_id for row_id, _, inbound in found if inbound is None])
+        return [(row_id, at, inbound) for row_id, at, inbound in found if inbound is not None]
 
     def handled(self, row_id: int, bodies: tuple[str, ...]) -> None:
         """Mark a kept message handled and keep the replies until they are sent."""
@@ -68,9 +80,15 @@ class Spool:
         with Session(self.engine) as db:
             rows = db.scalars(select(SpooledRow).where(SpooledRow.state == "handled")
                               .order_by(SpooledRow.id).limit(limit)).all()
-            return [(r.id, self._inbound(r.payload_enc),
-                     tuple(json.loads(self.crypto.decrypt(r.replies_enc) or "[]")))
-                    for r in rows]
+            found = []
+            for r in rows:
+                inbound = self._opened(r.id, self._inbound, r.payload_enc)
+                replies = self._opened(r.id, self._replies, r.replies_enc)
+                found.append((r.id, inbound, replies))
+        self._set_aside([row_id for row_id, inbound, replies in found
+                         if inbound is None or replies is None])
+        return [(row_id, inbound, replies) for row_id, inbound, replies in found
+                if inbound is not None and replies is not None]
 
     def sent(self, row_id: int) -> None:
         """Mark the replies of a kept message as delivered; drop its contents."""
@@ -84,7 +102,27 @@ class Spool:
             return len(db.scalars(select(SpooledRow.id).where(SpooledRow.state == state))
                        .all())
 
-    def _inbound(self, token: bytes) -> Inbound:
+    def _opened(self, row_id: int, read: Callable[[bytes | None], T],
+                token: bytes | None) -> T | None:
+        """Read a kept field, or None (logged by row id, never by content) if it opens
+        under no configured key: one such row must not stop every replay after it."""
+        try:
+            return read(token)
+        except Unreadable:
+            log.error("spool: message %d opens under no configured key; set aside as "
+                      "unreadable", row_id)
+            return None
+
+    def _set_aside(self, row_ids: list[int]) -> None:
+        if row_ids:
+            with Session(self.engine) as db, db.begin():
+                db.execute(update(SpooledRow).where(SpooledRow.id.in_(row_ids))
+                           .values(state=UNREADABLE))
+
+    def _replies(self, token: bytes | None) -> tuple[str, ...]:
+        return tuple(json.loads(self.crypto.decrypt(token) or "[]"))
+
+    def _inbound(self, token: bytes | None) -> Inbound:
         data = json.loads(self.crypto.decrypt(token) or "{}")
         return Inbound(sid=data["sid"], channel=Channel(data["channel"]), sender=data["sender"],
                        text=data["text"], media=tuple(Media(**m) for m in data["media"]),

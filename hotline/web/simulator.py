@@ -1,7 +1,10 @@
 """The staff's door to preview words: a phone-like chat at ``/simulator``.
 
-Off unless ``SIMULATOR_ENABLED``; then behind ``SIMULATOR_PASSWORD`` (a login form and
-a signed, HttpOnly, SameSite=Strict cookie scoped to ``/simulator``). Every message
+Off unless ``SIMULATOR_ENABLED``, and never in production (``config`` refuses it); then
+behind ``SIMULATOR_PASSWORD`` (no short or common one): a login form, rate-limited per
+address and overall in the hotline's Redis (Flask-Limiter), opens a session kept in
+Redis, named by a signed, HttpOnly, SameSite=Strict cookie scoped to ``/simulator``;
+signing out deletes the session, so a copied cookie is worth nothing after it. Every message
 staff type goes the way a worker's does: the page posts it here, this module builds
 Twilio's form, signs it with ``TWILIO_AUTH_TOKEN`` for the webhook's public URL and
 posts it to ``/twilio/messages`` inside the process, so the webhook verifies, parses and
@@ -56,10 +59,14 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 
-#: Cookie that carries a signed "staff logged in" mark, only to /simulator paths.
+#: Cookie that carries the signed name of a staff login, only to /simulator paths.
 COOKIE = "hotline_simulator"
 #: How long a login lasts.
 LOGIN_SECONDS = 12 * 3600
+#: Login attempts one address may make (a password guesser gets a few a minute).
+LOGIN_LIMITS = "5 per minute;30 per hour"
+#: Login attempts from every address together (a guesser with many addresses).
+ALL_LOGINS_LIMIT = "100 per hour"
 #: The only senders the simulator accepts: NANP numbers reserved for fiction (555-0100…0199).
 FAKE_SENDER = re.compile(r"^\+1[2-9]\d{2}55501\d{2}$")
 #: The number the pretend worker writes to.
@@ -76,7 +83,25 @@ MAX_TEXT = 1600
 
 def init_app(app: Flask) -> None:
     """Serve the simulator on this app (create_app calls it only when it is enabled)."""
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    service: Service = app.extensions["hotline"]
+    limiter = Limiter(get_remote_address, app=app, strategy="fixed-window",
+                      storage_uri="redis://",  # the hotline's own Redis, through its pool
+                      storage_options={
+                          "connection_pool": service.conn.connection_pool,  # type: ignore[dict-item]
+                          "key_prefix": _key(service, "limits")})
     app.register_blueprint(bp)
+    # this app's login view, counted by this app's limiter (tests build many apps)
+    limited = limiter.limit(LOGIN_LIMITS, methods=["POST"])(login)
+    app.view_functions["simulator.login"] = limiter.limit(
+        ALL_LOGINS_LIMIT, methods=["POST"], key_func=lambda: "all")(limited)
+
+
+def _key(service: Service, name: str) -> str:
+    """Return the Redis key of a simulator record (under the hotline's prefix)."""
+    return f"{service.settings.redis_prefix}simulator:{name}"
 
 
 def dev_password(var_dir: Path) -> str:
@@ -108,15 +133,27 @@ def _fingerprint() -> str:
                     hashlib.sha256).hexdigest()[:32]
 
 
-def _logged_in() -> bool:
-    token = request.cookies.get(COOKIE, "")
-    if not token:
-        return False
+def _login_key() -> str | None:
+    """Return the Redis key of the login the request's cookie names (None: no cookie, or
+    one we did not sign)."""
+    cookie = request.cookies.get(COOKIE, "")
+    if not cookie:
+        return None
     try:
-        value = _serializer().loads(token, max_age=LOGIN_SECONDS)
+        name = _serializer().loads(cookie, max_age=LOGIN_SECONDS)
     except BadSignature:
+        return None
+    if not isinstance(name, str):
+        return None
+    return _key(_service(), "login:" + hashlib.sha256(name.encode()).hexdigest())
+
+
+def _logged_in() -> bool:
+    key = _login_key()
+    if key is None:
         return False
-    return isinstance(value, str) and hmac.compare_digest(value, _fingerprint())
+    kept = _service().conn.get(key)  # signing out deleted it
+    return isinstance(kept, bytes) and hmac.compare_digest(kept.decode(), _fingerprint())
 
 
 def _same_origin() -> bool:
@@ -165,16 +202,32 @@ def login() -> Any:
     if not (wanted and hmac.compare_digest(given.encode(), wanted.encode())):
         log.warning("simulator: a login with a wrong password was refused")
         return render_template("simulator/login.html", error=True), 401
+    name = secrets.token_urlsafe(32)
+    service = _service()
+    service.conn.set(_key(service, "login:" + hashlib.sha256(name.encode()).hexdigest()),
+                     _fingerprint(), ex=LOGIN_SECONDS)
     response = redirect(url_for("simulator.page"))
-    response.set_cookie(COOKIE, _serializer().dumps(_fingerprint()), max_age=LOGIN_SECONDS,
+    response.set_cookie(COOKIE, _serializer().dumps(name), max_age=LOGIN_SECONDS,
                         path="/simulator", httponly=True, samesite="Strict",
-                        secure=request.is_secure or _service().settings.is_production)
+                        secure=request.is_secure or service.settings.is_production)
     return response
+
+
+@bp.errorhandler(429)
+def _too_many(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """Tell staff to wait, on the login page (a guesser learns nothing more)."""
+    log.warning("simulator: login attempts over the limit were refused")
+    return render_template("simulator/login.html", error="limited"), 429, {"Retry-After": "60"}
 
 
 @bp.post("/logout")
 def logout() -> WerkzeugResponse:
-    """Forget the login."""
+    """End the login: its session is deleted, so the cookie opens nothing any more."""
+    if not _same_origin():
+        abort(403)
+    key = _login_key()
+    if key is not None:
+        _service().conn.delete(key)
     response = redirect(url_for("simulator.login"))
     response.delete_cookie(COOKIE, path="/simulator")
     return response

@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from babel import UnknownLocaleError
+from babel.dates import format_date, format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
 from hotline.dialogue.keywords import Lexicon, build_lexicon
-from hotline.dialogue.replies import Echo, Joined, Msg, Native, Param, Reply
+from hotline.dialogue.replies import Amount, Day, Echo, Joined, Msg, Native, Param, Reply
 from hotline.words import echoes
 from hotline.words.segments import fold_to_gsm7, is_gsm7
 
@@ -286,7 +288,22 @@ class Catalogs:
             if value.sms_optional and cheap:
                 parts = [p for p in parts if is_gsm7(p)] or parts
             return value.separator.join(parts)
+        if isinstance(value, Amount):
+            return value.text
+        if isinstance(value, Day):
+            return written_date(value, locale)
         return str(value)
+
+
+def written_date(day: Day, locale: str) -> str:
+    """Write a date as the language does (CLDR): "July 1, 2026", "2026년 7월 1일"."""
+    try:
+        if day.month:
+            return format_skeleton("yMMM", day.value, locale=locale)
+        return format_date(day.value, "long", locale=locale)
+    except (UnknownLocaleError, ValueError):
+        # a language Babel has no data for (``zap``) still gets an unambiguous date
+        return day.value.strftime("%Y-%m") if day.month else day.value.isoformat()
 
 
 #: Characters no SMS or TwiML (XML 1.0) can carry; a worker's own NUL stays in the case
@@ -314,7 +331,7 @@ def _catalog_only(value: Param) -> bool:
         return all(_catalog_only(v) for _, v in value.params)
     if isinstance(value, Joined):
         return all(_catalog_only(v) for v in value.parts)
-    return isinstance(value, Native | int)
+    return isinstance(value, Native | int | Amount | Day)
 
 
 class _LiteralFormatter(string.Formatter):

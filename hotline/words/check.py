@@ -40,6 +40,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from hotline.dialogue.facts import FactBook
 from hotline.dialogue.keywords import (
     COMMANDS,
     CONSENT_WORDS,
@@ -264,11 +265,13 @@ def offered_languages(locales_dir: Path,
 
 def check(locales_dir: Path, languages: Sequence[str], *,
           menu_languages: Sequence[str] | None = None, fold_accents: bool = True,
-          center_phone: str = "", costs: bool = True) -> Result:
+          center_phone: str = "", costs: bool = True, facts: FactBook | None = None
+          ) -> Result:
     """Check the catalogs of ``languages`` and measure every fixed reply in each.
 
     ``menu_languages`` are the languages the menus list (the enabled ones); replies are
-    rendered for SMS, folding accents as the bot does when ``fold_accents`` is on.
+    rendered for SMS, folding accents as the bot does when ``fold_accents`` is on, with
+    the dated figures of ``facts`` (the packaged facts file by default).
     """
     locales_dir = Path(locales_dir)
     template, problems = _template(locales_dir)
@@ -288,7 +291,7 @@ def check(locales_dir: Path, languages: Sequence[str], *,
         item_costs: tuple[Cost, ...] = ()
         if catalogs is not None and item in readable:
             item_costs = tuple(reply_costs(catalogs, menu, item, template, fold_accents,
-                                      center_phone))
+                                           center_phone, facts))
             for cost in item_costs:
                 if cost.over_budget:
                     problems.append(budget_problem(item, cost))

@@ -10,6 +10,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from hotline.dialogue.context import Context
+from hotline.dialogue.facts import FactBook, packaged
 from hotline.dialogue.previews import FixedReply, fixed_replies
 from hotline.dialogue.replies import Joined, Msg, Native, Param, Reply
 from hotline.dialogue.topics import TOPICS
@@ -40,10 +41,11 @@ _BUDGET = re.compile(r"\bBUDGET:\s*(\d+|none)\b", re.IGNORECASE)
 
 
 def reply_costs(catalogs: Catalogs, menu: tuple[str, ...], item: LoadedCatalog,
-           template: Catalog | None, fold: bool, center_phone: str) -> Iterator[Cost]:
+           template: Catalog | None, fold: bool, center_phone: str,
+           facts: FactBook | None = None) -> Iterator[Cost]:
     topics = ((str(t.id), t.keywords) for t in TOPICS)
     ctx = Context(lexicon=catalogs.lexicon(topics), languages=menu,
-                  center_phone=center_phone)
+                  center_phone=center_phone, facts=facts or packaged())
     covered: set[tuple[str | None, str]] = set()
     replies = list(fixed_replies(ctx, item.locale))
     for fixed in replies:

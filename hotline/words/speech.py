@@ -13,11 +13,13 @@ import logging
 import re
 import string
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from hotline.dialogue.call import Line
+from hotline.dialogue.replies import Day
 from hotline.dialogue.spoken import VOICE
-from hotline.words.catalogs import Catalogs
+from hotline.words.catalogs import Catalogs, written_date
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,8 @@ PROMPT_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def say(catalogs: Catalogs, line: Line) -> str:
     """Return what the voice says for a line, in the line's language."""
     text = catalogs.translate(line.locale, VOICE, line.msgid)
-    params = dict(line.params)
+    params = {key: written_date(Day(value), line.locale) if isinstance(value, date) else value
+              for key, value in line.params}
     if not params and "{" not in text:
         return text
     for source in (text, line.msgid):

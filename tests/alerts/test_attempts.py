@@ -183,7 +183,7 @@ def test_a_failed_first_attempt_is_retried_by_a_deliver_job_then_falls_back(
     sms, hook = alert_service.dispatcher.deliveries.for_case(case_id)
     assert (sms.status, sms.attempts, sms.error) == ("pending", 1, "twilio 20500")
     (job,) = jobs.queue.get_jobs()
-    assert (job.func_name, job.args) == (DELIVER_JOB, (sms.id,))
+    assert (job.func_name, tuple(job.args)) == (DELIVER_JOB, (sms.id,))
     assert job.retries_left == 1  # ALERT_RETRY_SECONDS=0,0: three attempts in all
     assert hook.status == "sent"
     jobs.run()
@@ -213,7 +213,7 @@ def test_the_retry_of_a_failed_first_attempt_waits_the_first_interval(
     (job_id,) = [i for i in jobs.queue.scheduled_job_registry.get_job_ids()
                  if jobs.queue.fetch_job(i).func_name == DELIVER_JOB]
     job = jobs.queue.fetch_job(job_id)
-    assert job is not None and job.args == (sms.id,)
+    assert job is not None and tuple(job.args) == (sms.id,)
     assert job.retries_left == 2 and job.retry_intervals == [60, 300]
     at = jobs.queue.scheduled_job_registry.get_scheduled_time(job_id)
     assert timedelta(seconds=29) <= at - before <= timedelta(seconds=40)

@@ -284,6 +284,29 @@ def test_an_organizer_who_sent_stop_turns_alerts_back_on_with_start(
     assert not service.dispatcher.organizers.get(team["ana"].id).sms_opted_out  # type: ignore[union-attr]
 
 
+def test_a_case_whose_key_was_removed_is_still_taken_and_shown_as_unreadable(
+        client, service: Service, jobs: Jobs, team: dict[str, Any],  # type: ignore[no-untyped-def]
+        twilio_api: TwilioApi) -> None:
+    from hotline.crypto import UNREADABLE, Crypto, new_key
+    from hotline.store.cases import CaseStore
+
+    # filed under a key this deployment no longer has (dropped before `hotline db rotate`)
+    gone = CaseStore(service.cases.engine, Crypto(service.settings.secret_key, new_key()))
+    case_id, ref = gone.file(FileCase(
+        kind=CaseKind.REPORT, locale="en", channel="sms", sender=WORKER,
+        contact_method="text", contact_number=WORKER, industry="car_wash",
+        employer="Sparkle Car Wash", issues=("unpaid",), details=("They kept my tips",)))
+    service.dispatcher.alert(case_id, now=NOW)
+    jobs.run()
+    response = Phone(client, ANA).post(Phone(client, ANA).form(f"OK {ref}"))
+    assert response.status_code == 200  # not a 500 after the claim was committed
+    reply = response.get_data(as_text=True)
+    assert f"Case {ref} is yours." in reply and UNREADABLE in reply
+    assert service.cases.get(case_id).status == "claimed"  # type: ignore[union-attr]
+    jobs.run()
+    assert twilio_api.to(WORKER) == []  # the worker's number is unreadable: nobody texted
+
+
 # -- only the right organizer (issue 12 §8) --------------------------------------------
 
 CORA = "+12135550104"

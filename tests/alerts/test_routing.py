@@ -130,3 +130,41 @@ def test_the_next_digest_time_is_today_or_tomorrow_in_the_center_zone() -> None:
     # across the end of daylight saving time (2026-11-01 in Los Angeles)
     before = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)  # 09:00 PDT
     assert next_at(time(8, 0), before, LA).utcoffset().total_seconds() == -8 * 3600  # type: ignore[union-attr]
+
+
+def test_in_the_repeated_autumn_hour_the_next_digest_is_tomorrow_not_in_the_past() -> None:
+    # 1 November 2026: Los Angeles goes from 01:59 PDT back to 01:00 PST
+    first_pass = datetime(2026, 11, 1, 8, 10, tzinfo=UTC)    # 01:10 PDT
+    second_pass = datetime(2026, 11, 1, 9, 10, tzinfo=UTC)   # 01:10 PST, an hour later
+    # (compared in UTC: Python never calls a time in the repeated hour equal to another
+    # zone's)
+    assert next_at(time(1, 30), first_pass, LA).astimezone(UTC) == datetime(
+        2026, 11, 1, 8, 30, tzinfo=UTC)
+    at = next_at(time(1, 30), second_pass, LA)
+    assert at > second_pass  # 01:30 PDT (08:30 UTC) has passed already
+    assert at.astimezone(UTC) == datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # 01:30 PST
+
+
+def test_in_the_skipped_spring_hour_the_digest_goes_out_when_the_clock_jumps() -> None:
+    # 8 March 2026: Los Angeles goes from 01:59 PST to 03:00 PDT; 02:30 never shows
+    before = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)  # 01:00 PST
+    assert next_at(time(2, 30), before, LA).astimezone(UTC) == datetime(
+        2026, 3, 8, 10, 30, tzinfo=UTC)  # 03:30 PDT
+
+
+@pytest.mark.parametrize("clock", [time(0, 0), time(1, 0), time(1, 30), time(2, 30),
+                                   time(8, 0), time(23, 59)])
+@pytest.mark.parametrize("day", [datetime(2026, 3, 7, 6, tzinfo=UTC),
+                                 datetime(2026, 10, 31, 6, tzinfo=UTC)])
+def test_driven_across_both_changes_the_next_digest_is_always_ahead_and_once_a_day(
+        clock: time, day: datetime) -> None:
+    from datetime import timedelta
+
+    now = day
+    while now < day + timedelta(days=3):
+        at = next_at(clock, now, LA)
+        assert now < at <= now + timedelta(hours=25), (now, at)
+        # the moment after it, the next one is a day on (never the same day's second pass)
+        after = next_at(clock, at, LA)
+        assert timedelta(hours=23) <= after - at <= timedelta(hours=25), (at, after)
+        now += timedelta(minutes=10)

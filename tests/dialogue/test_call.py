@@ -75,7 +75,7 @@ def test_each_key_of_the_choice_picks_its_language(key: str, locale: str) -> Non
 
 def test_the_menu_keys() -> None:
     rights = answer(MENU_KO, Heard("1"), THREE)
-    assert msgids(rights)[:len(spoken.RIGHTS)] == [e.msgid for e in spoken.RIGHTS]
+    assert msgids(rights)[:len(spoken.RIGHTS)] == list(spoken.RIGHTS)
     assert rights.next == Ask(MENU_KO)
     message = answer(MENU_KO, Heard("2"), THREE)
     assert msgids(message) == [spoken.RECORD_CONSENT, spoken.RECORD_HOW]
@@ -179,7 +179,20 @@ def test_recorded_prompt_names_carry_their_key_and_never_a_case_number() -> None
     assert Line(spoken.MENU_MESSAGE, "ko", (("key", "2"),)).prompt == "menu-message-2"
     assert Line(spoken.CHOOSE_LANGUAGE, "es", (("digit", "9"),)).prompt == "choose-language-9"
     assert Line(spoken.GOODBYE, "es").prompt == "goodbye"
+    welcome = call.line(spoken.WELCOME, "es")
+    assert welcome.params == (("emergency", "9, 1, 1"),) and welcome.prompt == "welcome"
     assert Line(spoken.CASE_NUMBER, "es", (("ref", "1, 2"),)).prompt == ""
     assert Line(spoken.UNREACHED_WITH_PHONE, "es", (("phone", "1"),)).prompt == ""
     names = list(spoken.PROMPT_NAMES.values())
     assert len(names) == len(set(names))
+
+
+def test_once_the_summary_s_rules_change_the_caller_hears_so_instead_of_old_rules() -> None:
+    from datetime import date
+
+    ctx = CallContext(("ko", "es", "en"), rights_changed=date(2027, 1, 1))
+    turn = answer(MENU_KO, Heard("1"), ctx)
+    assert turn.lines[0] == Line(spoken.RIGHTS_CHANGED, "ko", (
+        ("date", date(2027, 1, 1)), ("labor", "8, 3, 3. 5, 2, 6. 4, 6, 3, 6")))
+    assert not set(spoken.RIGHTS) & set(msgids(turn))
+    assert turn.lines[0].prompt == ""  # a date is said by the voice

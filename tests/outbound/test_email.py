@@ -56,7 +56,7 @@ def test_no_server_listening_is_retryable(alert_overrides) -> None:  # type: ign
 ])
 def test_the_server_comes_from_smtp_url_or_the_smtp_settings(env: dict[str, str],
                                                               expected: tuple[object, ...]) -> None:
-    server = server_of(config.load(environ={**env, "HOTLINE_SECRET_KEY": "k"}))
+    server = server_of(config.load(environ={**env, "HOTLINE_SECRET_KEY": "k", "HOTLINE_ENV": "development"}))
     assert server is not None
     assert (server.host, server.port, server.user, server.password, server.tls) == expected
 
@@ -69,6 +69,6 @@ def test_without_a_server_e_mail_is_not_configured(overrides) -> None:  # type: 
 
 def test_a_bad_smtp_setting_fails_at_start_naming_the_variable() -> None:
     with pytest.raises(config.ConfigError, match="SMTP_TLS"):
-        config.load(environ={"SMTP_TLS": "maybe", "HOTLINE_SECRET_KEY": "k"})
+        config.load(environ={"SMTP_TLS": "maybe", "HOTLINE_SECRET_KEY": "k", "HOTLINE_ENV": "development"})
     with pytest.raises(config.ConfigError, match="SMTP_URL"):
-        config.load(environ={"SMTP_URL": "mail.example:25", "HOTLINE_SECRET_KEY": "k"})
+        config.load(environ={"SMTP_URL": "mail.example:25", "HOTLINE_SECRET_KEY": "k", "HOTLINE_ENV": "development"})

@@ -227,6 +227,26 @@ def test_a_malformed_template_setting_fails_at_start_naming_the_variable() -> No
     from hotline import config
 
     with pytest.raises(config.ConfigError, match="WHATSAPP_TAKEN_TEMPLATES"):
-        config.load(environ={"WHATSAPP_TAKEN_TEMPLATES": "ko:HXabc"})
-    loaded = config.load(environ={"WHATSAPP_TAKEN_TEMPLATES": f"ko={TEMPLATE_KO}, es=HXb"})
+        config.load(environ={"HOTLINE_ENV": "development", "WHATSAPP_TAKEN_TEMPLATES": "ko:HXabc"})
+    loaded = config.load(environ={"HOTLINE_ENV": "development",
+                                  "WHATSAPP_TAKEN_TEMPLATES": f"ko={TEMPLATE_KO}, es=HXb"})
     assert loaded.taken_templates == {"ko": TEMPLATE_KO, "es": "HXb"}
+
+
+def test_a_held_message_twilio_refuses_for_now_stays_held_in_its_place(
+        client, service: Service, jobs: Jobs, twilio_api: TwilioApi) -> None:  # type: ignore[no-untyped-def]
+    first, ref1 = filed(service, channel="whatsapp")
+    second, ref2 = filed(service, channel="whatsapp")
+    for case_id, ref in ((first, ref1), (second, ref2)):
+        path(service).about_case(case_id, notice(f"n{case_id}", ref, text=f"배정 {ref}"))
+    Phone(client, WORKER, whatsapp=True).send("안녕하세요")
+    twilio_api.fail(20500, status=503)  # Twilio fails the first: its job is retried later
+    jobs.run()
+    assert twilio_api.accepted == [] and len(twilio_api.requests) == 1
+    assert [m.status for m in service.messages.for_sender(WORKER)] == ["held", "held"]
+    Phone(client, WORKER, whatsapp=True).send("여보세요?")  # Twilio is back
+    jobs.run()
+    assert [m["Body"] for m in twilio_api.accepted] == [f"배정 {ref1}", f"배정 {ref2}"]
+    assert jobs.come_due() == 1  # the first job's retry: nothing is left to send
+    jobs.run()
+    assert len(twilio_api.accepted) == 2

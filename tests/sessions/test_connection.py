@@ -141,12 +141,14 @@ def test_too_long_var_dir_is_refused_before_anything_is_created() -> None:
 def test_server_that_cannot_start_raises_naming_its_log(
     var_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A directory where the append-only file belongs makes the real server exit at startup.
+    # A directory where the append-only file belongs (Redis 6), a file where its directory
+    # belongs (Redis 7 and newer): the real server exits at startup.
     (var_dir / "appendonly.aof").mkdir()
+    (var_dir / "appendonlydir").touch()
     monkeypatch.setattr(hotline.sessions.connection, "EMBEDDED_START_TIMEOUT", 1.0)
     with pytest.raises(RuntimeError, match=r"redis\.log") as failure:
         connect(None, var_dir)
-    assert "append-only file" in str(failure.value)
+    assert "append-only" in str(failure.value)
 
 
 def test_stopping_when_no_server_runs_does_nothing(var_dir: Path) -> None:
@@ -192,3 +194,65 @@ def test_ping_is_false_instead_of_raising_for_a_silent_server(
 def test_ping_is_false_after_the_embedded_server_stops(var_dir: Path, embedded: redis.Redis) -> None:
     stop_embedded(var_dir)
     assert ping(embedded) is False
+
+
+SYSTEM_REDIS = shutil.which("redis-server", path="/usr/local/bin:/usr/bin:/bin")
+
+
+def _fake_server(directory: Path, version: str) -> Path:
+    """A `redis-server` on PATH that only says its version."""
+    directory.mkdir(parents=True, exist_ok=True)
+    exe = directory / "redis-server"
+    exe.write_text(f"#!/bin/sh\necho 'Redis server v={version} sha=00000000:0 bits=64'\n")
+    exe.chmod(0o755)
+    return exe
+
+
+@pytest.mark.skipif(SYSTEM_REDIS is None, reason="no redis-server installed on this machine")
+def test_the_embedded_server_is_the_systems_when_it_is_newer_than_the_bundled_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hotline.sessions.connection import _bundled_server, server_version
+
+    assert SYSTEM_REDIS is not None
+    system = Path(SYSTEM_REDIS)
+    bundled = _bundled_server()
+    assert bundled is not None and server_version(bundled) == (6, 2, 14)
+    if server_version(system) <= server_version(bundled):
+        pytest.skip("the installed redis-server is not newer than the bundled one")
+    path = tmp_path / "bin"
+    path.mkdir()
+    (path / "redis-server").symlink_to(system)
+    monkeypatch.setenv("PATH", str(path))
+    var = fresh_var_dir()
+    try:
+        conn = connect(None, var)
+        version = conn.info("server")["redis_version"]
+        conn.close()
+        assert version == ".".join(map(str, server_version(system)))  # not 6.2.14
+    finally:
+        stop_embedded(var)
+        shutil.rmtree(var, ignore_errors=True)
+
+
+def test_an_older_or_missing_system_server_leaves_the_bundled_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hotline.sessions.connection import _bundled_server, _server_executable
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert _server_executable() == _bundled_server()
+    _fake_server(tmp_path / "old", "5.0.7")
+    monkeypatch.setenv("PATH", str(tmp_path / "old"))
+    assert _server_executable() == _bundled_server()
+    newer = _fake_server(tmp_path / "new", "8.2.3")
+    monkeypatch.setenv("PATH", str(tmp_path / "new"))
+    assert _server_executable() == newer
+
+
+def test_data_written_by_a_newer_server_is_never_opened_empty_by_the_bundled_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hotline.sessions.connection import _server_executable
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    (tmp_path / "var" / "appendonlydir").mkdir(parents=True)
+    with pytest.raises(RuntimeError, match="install redis-server 7 or newer again"):
+        _server_executable(tmp_path / "var")

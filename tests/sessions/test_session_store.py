@@ -68,6 +68,26 @@ def test_the_language_is_remembered_after_the_session_expires(store: SessionStor
     assert store.load(NUMBER, "SM2").session == Session(locale="ko")
 
 
+def test_the_kept_language_is_sealed_to_its_own_key(store: SessionStore, redis_conn) -> None:  # type: ignore[no-untyped-def]
+    _put(store, NUMBER, "SM1", Session(locale="ko", step=StepId.RIGHTS), b"[]")
+    state_key, language_key, *_ = store._keys(NUMBER)
+    kept = redis_conn.get(language_key)
+    assert kept and kept != b"ko" and kept.startswith(b"\x02")  # a year of "writes Korean"
+    assert store.crypto.unseal(kept, language_key.encode()) == b"ko"
+    other_key = store._keys("+12135550199")[1]
+    redis_conn.set(other_key, kept)  # copied under another sender's key: does not open
+    assert store.load("+12135550199", "SM2").session.locale is None
+
+
+def test_a_language_kept_in_clear_before_the_upgrade_is_read_then_sealed(  # type: ignore[no-untyped-def]
+        store: SessionStore, redis_conn) -> None:
+    language_key = store._keys(NUMBER)[1]
+    redis_conn.set(language_key, b"es")
+    assert store.load(NUMBER, "SM1").session == Session(locale="es")
+    _put(store, NUMBER, "SM2", Session(locale="es"), b"[]")
+    assert redis_conn.get(language_key) != b"es"
+
+
 def test_a_second_message_waits_for_the_first_then_gives_up(store: SessionStore) -> None:
     first = store.begin(NUMBER, "SM1")
     with pytest.raises(Busy):

@@ -171,6 +171,18 @@ def test_a_database_not_as_create_all_made_it_is_left_untouched(
     assert db.current(url) == ()
 
 
+def test_a_postgresql_constraint_named_otherwise_is_left_untouched(new_database: Any) -> None:
+    url = new_database()
+    if url.startswith("sqlite"):
+        pytest.skip("SQLite made its constraints without names; PostgreSQL named them")
+    made_before_migrations(url, then=(
+        "ALTER TABLE cases RENAME CONSTRAINT cases_ref_key TO cases_ref_unique",))
+    with pytest.raises(NotAdoptable, match=r"cases has \['cases_ref_unique'\] where "
+                                           r"\['cases_ref_key'\] belong"):
+        db.upgrade(url)
+    assert db.current(url) == ()
+
+
 def test_hotline_db_upgrade_adopts_the_var_hotline_db_of_an_earlier_version(
         tmp_path: Path, overrides: dict[str, Any]) -> None:
     var = tmp_path / "var"

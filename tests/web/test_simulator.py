@@ -45,15 +45,78 @@ def test_the_simulator_is_off_unless_enabled(client) -> None:  # type: ignore[no
     assert client.get("/static/simulator/simulator.js").status_code == 404
 
 
-def test_it_refuses_to_start_without_a_password_or_with_a_short_one_in_production() -> None:
-    with pytest.raises(config.ConfigError, match="SIMULATOR_PASSWORD is required"):
-        config.load({"SIMULATOR_ENABLED": "true"})
-    production = {"HOTLINE_ENV": "production", "HOTLINE_SECRET_KEY": "k" * 32,
-                  "TWILIO_AUTH_TOKEN": "t", "REDIS_URL": "redis://x", "DATABASE_URL": "sqlite://",
-                  "SIMULATOR_ENABLED": "true", "SIMULATOR_PASSWORD": "short"}
-    with pytest.raises(config.ConfigError, match="at least 12 characters"):
-        config.load(production)
-    assert config.load({**production, "SIMULATOR_PASSWORD": PASSWORD}).simulator_enabled
+@pytest.mark.parametrize(("password", "refusal"), [
+    ("", "SIMULATOR_PASSWORD is required"),
+    ("short", "at least 12 characters"),
+    ("password1234", "common or easily guessed"),
+    ("iloveyou1234", "common or easily guessed"),
+    ("qwertyuiop123", "common or easily guessed"),
+])
+def test_it_refuses_to_start_without_a_password_or_with_a_short_or_common_one(
+        password: str, refusal: str) -> None:
+    with pytest.raises(config.ConfigError, match=refusal):
+        config.load({"HOTLINE_ENV": "development", "SIMULATOR_ENABLED": "true",
+                     "SIMULATOR_PASSWORD": password})
+    assert config.load({"HOTLINE_ENV": "development", "SIMULATOR_ENABLED": "true",
+                        "SIMULATOR_PASSWORD": PASSWORD}).simulator_enabled
+
+
+def test_production_refuses_the_simulator_whatever_its_password() -> None:
+    from hotline.crypto import new_key, new_secret
+
+    production = {"HOTLINE_ENV": "production", "HOTLINE_SECRET_KEY": new_secret(),
+                  "HOTLINE_ENCRYPTION_KEYS": new_key(), "TWILIO_AUTH_TOKEN": "t" * 32,
+                  "REDIS_URL": "redis://x", "DATABASE_URL": "sqlite://",
+                  "ALERT_WEBHOOK_URL": "https://hooks.example.org/x"}
+    assert config.load(production).is_production
+    with pytest.raises(config.ConfigError, match="SIMULATOR_ENABLED must be off"):
+        config.load({**production, "SIMULATOR_ENABLED": "true",
+                     "SIMULATOR_PASSWORD": PASSWORD})
+
+
+def test_login_attempts_are_limited_per_address_even_with_the_right_password(sim_app) -> None:  # type: ignore[no-untyped-def]
+    guesser = sim_app.test_client()
+    for guess in range(5):
+        assert guesser.post("/simulator/login", data={"password": f"guess {guess}"}
+                            ).status_code == 401
+    refused = guesser.post("/simulator/login", data={"password": PASSWORD})
+    assert refused.status_code == 429 and "Set-Cookie" not in refused.headers
+    assert "Too many tries" in refused.get_data(as_text=True)
+    assert refused.headers["Retry-After"] == "60"
+    elsewhere = sim_app.test_client()
+    assert elsewhere.post("/simulator/login", data={"password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 302
+
+
+def test_guessing_from_many_addresses_meets_a_limit_for_all_of_them(sim_app) -> None:  # type: ignore[no-untyped-def]
+    client = sim_app.test_client()
+    for n in range(100):
+        assert client.post("/simulator/login", data={"password": "guess"},
+                           environ_base={"REMOTE_ADDR": f"10.0.{n // 250}.{n % 250}"}
+                           ).status_code == 401
+    assert client.post("/simulator/login", data={"password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code == 429
+
+
+def test_the_login_limit_is_kept_in_the_hotlines_redis_across_processes(  # type: ignore[no-untyped-def]
+        sim_app, overrides) -> None:
+    for guess in range(5):
+        sim_app.test_client().post("/simulator/login", data={"password": f"guess {guess}"})
+    other = create_app({**overrides, "simulator_enabled": True, "simulator_password": PASSWORD})
+    try:  # a second web process shares the count
+        assert other.test_client().post("/simulator/login", data={"password": PASSWORD}
+                                        ).status_code == 429
+    finally:
+        other.extensions["hotline"].close()
+
+
+def test_signing_out_ends_the_session_so_a_copied_cookie_opens_nothing(staff, sim_app) -> None:  # type: ignore[no-untyped-def]
+    copied = staff.get_cookie("hotline_simulator", path="/simulator").value
+    assert staff.post("/simulator/logout").status_code == 302
+    thief = sim_app.test_client()
+    thief.set_cookie("hotline_simulator", copied, path="/simulator")
+    assert thief.get("/simulator/").status_code == 302
+    assert send(thief, "hola").status_code == 401
 
 
 def test_nobody_gets_in_without_the_password(sim_app) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +198,9 @@ def test_only_fictional_senders_are_accepted_so_no_real_conversation_is_opened(
         staff, sender: str, redis_conn, namespace) -> None:  # type: ignore[no-untyped-def]
     response = send(staff, "hola", sender)
     assert response.status_code == 400 and "fictional" in response.get_json()["error"]
-    assert list(redis_conn.scan_iter(match=f"{namespace}:*")) == []
+    kept = {k for k in redis_conn.scan_iter(match=f"{namespace}:*")
+            if not k.startswith(f"{namespace}:simulator:".encode())}  # the login's own
+    assert kept == set()
 
 
 def test_a_post_from_another_site_is_refused(staff) -> None:  # type: ignore[no-untyped-def]

@@ -145,7 +145,7 @@ def test_staff_type_a_korean_and_a_spanish_conversation_and_see_what_workers_get
     (rights,) = page.type("1")
     assert rights.startswith(sms(messages.RIGHTS, "ko"))
     (topic,) = page.type("1")
-    assert topic.startswith(catalogs.translate("ko", None, TOPICS[0].parts[0]) + "\n")
+    assert topic.startswith(catalogs.translate("ko", None, TOPICS[0].parts[0][0]) + "\n")
     assert page.type("메뉴") == [menu]
     page.screenshot("simulator-ko.png")
 

@@ -163,7 +163,7 @@ def test_the_command_prints_file_line_problems_and_fails(locales: Path) -> None:
     english = runner.invoke(main, ["i18n", "check", "--lang", "en"], env=env)
     assert english.exit_code == 0, english.output
     assert "check passed" in english.output
-    assert "GSM-7 2 SMS" in english.output and "minimum_wage 1/4" in english.output
+    assert "GSM-7 2 SMS" in english.output and "minimum_wage 1/5" in english.output
     assert " left  line " in english.output  # the room left in each reply's budget
 
     line = translate(po_of(locales, "es"), messages.FILED, "Su caso es {numero}.")

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from conftest import Phone
 from fakes import Mailbox, TwilioApi, WebhookSink
-from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import update
 
 from hotline.alerts.wiring import DIGEST_JOB, ESCALATE_JOB
+from hotline.sessions import jobs
 from hotline.store.assignments import CaseAlertRow
 from hotline.store.organizers import Changes
 from hotline.upkeep import TICK_JOB
@@ -89,7 +89,7 @@ def test_a_filed_case_wakes_the_right_organizer_through_a_real_worker(
 
     # the alert job runs again (an operator re-enqueues it): nothing is sent twice
     case = service.cases.by_ref(ref)
-    queue = Queue(namespace, connection=redis_conn)
+    queue = jobs.queue(namespace, redis_conn)
     queue.enqueue("workers.alerts.alert_case", case.id)
     run_worker(alert_env)
     assert len(twilio_api.accepted) == 1 and len(webhook_sink.posts) == 1
@@ -141,7 +141,7 @@ def test_nobody_takes_it_so_the_worker_escalates_when_its_time_comes(
     with service.cases.engine.begin() as db:
         db.execute(update(CaseAlertRow).where(CaseAlertRow.case_id == case.id)
                    .values(due_at=past))
-    queue = Queue(namespace, connection=redis_conn)
+    queue = jobs.queue(namespace, redis_conn)
     registry = ScheduledJobRegistry(queue=queue)
     (escalation,) = [i for i in registry.get_job_ids()
                      if queue.fetch_job(i).func_name == ESCALATE_JOB]

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 from conftest import Phone
-from rq import Queue
 
 from hotline.config import env_name
+from hotline.sessions import jobs
 
 pytestmark = pytest.mark.slow
 
@@ -33,9 +33,9 @@ def test_a_filed_case_is_alerted_by_a_real_worker_with_only_its_id(app, client, 
     service = app.extensions["hotline"]
     case = service.cases.by_ref(ref)
 
-    queue = Queue(overrides["alerts_queue"], connection=redis_conn)
+    queue = jobs.queue(overrides["alerts_queue"], redis_conn)
     (job,) = queue.get_jobs()
-    assert job.func_name == "workers.alerts.alert_case" and job.args == (case.id,)
+    assert job.func_name == "workers.alerts.alert_case" and list(job.args) == [case.id]
     assert phone.number[1:] not in repr(redis_conn.hgetall(job.key))
 
     result = subprocess.run([sys.executable, "-m", "hotline.cli", "worker", "--burst"],

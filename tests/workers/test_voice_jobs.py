@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from dialing import Call
 from fakes import TwilioApi, WebhookSink
-from rq import Queue
 from sqlalchemy import text
 
 from hotline.calls import VOICEMAIL_EVENT, VOICEMAIL_JOB, Recording, Voicemails
+from hotline.sessions.jobs import queue as jobs_queue
 
 ANA, BEN = "+12135550101", "+12135550102"
 
@@ -38,7 +38,7 @@ def organizers(app) -> None:  # type: ignore[no-untyped-def]
 
 def jobs_named(app: Any, name: str) -> list[Any]:
     service = app.extensions["hotline"]
-    queue = Queue(service.settings.alerts_queue, connection=service.conn)
+    queue = jobs_queue(service.settings.alerts_queue, service.conn)
     return [job for job in queue.jobs if job.func_name == name]
 
 
