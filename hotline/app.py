@@ -20,6 +20,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)  # the simulator serves its own, when on
     app.config["MAX_CONTENT_LENGTH"] = web.MAX_CONTENT_LENGTH
     app.extensions["hotline"] = Service.from_settings(settings)
+    if settings.proxy_hops:  # the router's address is not the person's (limits, audit)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
     app.register_blueprint(web.bp)
     console.init_app(app)  # always on: signing in is its only way in
     if settings.simulator_enabled:
