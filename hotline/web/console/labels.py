@@ -33,6 +33,8 @@ OUTCOMES = {
 }
 LANGUAGES = {"en": L_("English"), "es": L_("Spanish"), "ko": L_("Korean")}
 CHANNELS = {"sms": L_("SMS"), "whatsapp": L_("WhatsApp")}
+TRANSPORTS = {"sms": L_("SMS"), "whatsapp": L_("WhatsApp"), "email": L_("e-mail"),
+              "webhook": L_("webhook")}
 KINDS = {"report": L_("Report"), "callback": L_("Call-back request")}
 WHEN = {
     "this_week": L_("This week"), "this_month": L_("This month"),

@@ -111,7 +111,7 @@ def test_notes_are_encrypted_at_rest_and_shown_on_the_timeline(
         stored = conn.execute(text("SELECT body_enc FROM case_notes")).scalar_one()
     assert b"Called Min" not in bytes(stored)
     assert "Taken by Ana Kim" in ana.page and "Filed by the worker" in ana.page
-    assert "Alert to Ana Kim by sms: sent" in ana.page
+    assert "Alert to Ana Kim by SMS: sent" in ana.page
 
 
 def test_the_number_is_masked_until_shown_for_a_reason_that_goes_on_the_record(
