@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import redis as redis_py
 from databases import Template, fresh_schema
+from hypothesis import settings as hypothesis_settings
 from twilio.request_validator import RequestValidator
 
 from hotline.config import PACKAGE_ROOT
@@ -30,6 +31,10 @@ from hotline.config import PACKAGE_ROOT
 os.environ["HOTLINE_ENV"] = "development"
 from hotline.sessions import connection as redis_factory
 from hotline.words.catalogs import compile_catalog
+
+# Property tests judge behaviour, never speed: this machine (and CI's) is shared and busy.
+hypothesis_settings.register_profile("hotline", deadline=None)
+hypothesis_settings.load_profile("hotline")
 
 AUTH_TOKEN = "test-auth-token"
 PUBLIC_BASE = "https://hotline.test"

@@ -1,4 +1,4 @@
-"""Organizers answering by SMS: ``OK 4821`` (``TOMO``, ``확인``) takes a case, ``DONE 4821``
+"""Organizers answering by SMS: ``OK 482135`` (``TOMO``, ``확인``) takes a case, ``DONE 482135``
 closes it. Only messages from a registered, active organizer's phone come here; any
 other number goes to the worker dialogue, which knows nothing about cases.
 
@@ -55,14 +55,14 @@ _COMMAND = re.compile(r"^(?P<word>[^\s\d#]+)\s*#?\s*(?P<ref>\d(?:[\d\s.-]*\d)?)$
 
 @dataclass(frozen=True)
 class Command:
-    """An organizer's command: ``Command(Verb.TAKE, "4821")``."""
+    """An organizer's command: ``Command(Verb.TAKE, "482135")``."""
 
     verb: Verb
     ref: str = ""
 
 
 def parse(text: str) -> Command | None:
-    """Read ``OK 4821``, ``ok #4821``, ``확인 4821``, ``DONE 4821`` or START; else None."""
+    """Read ``OK 482135``, ``ok #482135``, ``확인 482135``, ``DONE 482135`` or START; else None."""
     cleaned = " ".join(unicodedata.normalize("NFKC", text).strip().strip(".!").split())
     if cleaned.upper() in START_WORDS:
         return Command(Verb.START)

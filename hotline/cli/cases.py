@@ -30,7 +30,8 @@ def cases() -> None:
 def open_store() -> Iterator[CaseStore]:
     from hotline.crypto import Crypto
     from hotline.store.cases import CaseStore
-    from hotline.store.db import make_engine, prepare
+    from hotline.store.db import make_engine
+    from hotline.store.schema_version import prepare
 
     settings = config.load()
     store = CaseStore(make_engine(settings.sqlalchemy_url),

@@ -28,8 +28,9 @@ def organizers() -> None:
 
 @contextlib.contextmanager
 def _organizer_store() -> Iterator[OrganizerStore]:
-    from hotline.store.db import make_engine, prepare
+    from hotline.store.db import make_engine
     from hotline.store.organizers import OrganizerStore
+    from hotline.store.schema_version import prepare
 
     settings = config.load()
     engine = make_engine(settings.sqlalchemy_url)
