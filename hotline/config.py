@@ -14,7 +14,7 @@ from pathlib import Path
 from time import sleep
 from typing import Any
 
-from hotline import safety
+from hotline import safety, voices
 from hotline.crypto import Crypto
 
 #: Where the repository's ``locales/`` is when running from a checkout.
@@ -134,17 +134,13 @@ class Settings:
     past it nothing new is filed (a new report while one is open is added to it)."""
     retention_days: int = 365
     """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
-    # -- the voice line (README "The voice line") --
     voices: str = ("ko=Polly.Seoyeon-Neural/ko-KR,es=Polly.Lupe-Neural/es-US,"
                    "en=Polly.Joanna-Neural/en-US")
-    """VOICES: the voice and speech language of each language on the voice line, in the
-    order callers hear the language choice (``locale=Voice/language-tag``, comma-separated);
-    an enabled language left out here is not offered on calls."""
+    """VOICES: ``locale=Voice/language-tag`` of each language on calls, in menu order."""
     voice_record_seconds: int = 180
     """VOICE_RECORD_SECONDS: the longest message a caller may leave for an organizer."""
     voice_speech: bool = False
-    """VOICE_SPEECH: callers may also say the number of a menu option instead of pressing it
-    (Twilio's speech recognition, in the caller's language)."""
+    """VOICE_SPEECH: callers may also say a menu option's number (speech recognition)."""
     simulator_enabled: bool = False
     """SIMULATOR_ENABLED: serve the staff's chat simulator at /simulator (needs
     SIMULATOR_PASSWORD); ``hotline run`` turns it on in development."""
@@ -215,16 +211,7 @@ class Settings:
     @property
     def voice_map(self) -> dict[str, tuple[str, str]]:
         """Return VOICES as locale → (Twilio voice, language tag) (ValueError if malformed)."""
-        found: dict[str, tuple[str, str]] = {}
-        for item in self.voices.split(","):
-            if not item.strip():
-                continue
-            locale, sep, spec = (part.strip() for part in item.partition("="))
-            voice, slash, tag = (part.strip() for part in spec.partition("/"))
-            if not sep or not locale or not slash or not voice or not tag:
-                raise ValueError(f"{item.strip()!r} is not locale=Voice/language-tag")
-            found[locale] = (voice, tag)
-        return found
+        return voices.parse(self.voices)
 
     @property
     def digest_clock(self) -> time:
@@ -435,20 +422,14 @@ def _validate_alerts(settings: Settings) -> None:
         raise ConfigError("SMTP_FROM must be an e-mail address")
 
 
-#: Longest message a caller may leave (Twilio records up to 4 hours; a voicemail is not that).
-MAX_RECORD_SECONDS = 1800
-
-
 def _validate_voice(settings: Settings) -> None:
     """Refuse voice settings Twilio would reject only once a worker calls."""
     try:
-        voices = settings.voice_map
+        settings.voice_map  # noqa: B018 - parsing is the check
     except ValueError as exc:
         raise ConfigError(f"VOICES: {exc}, e.g. ko=Polly.Seoyeon-Neural/ko-KR") from None
-    if len(voices) > 9:
-        raise ConfigError("VOICES: at most 9 languages (one key each on the phone)")
-    if settings.voice_record_seconds > MAX_RECORD_SECONDS:
-        raise ConfigError(f"VOICE_RECORD_SECONDS: at most {MAX_RECORD_SECONDS}")
+    if settings.voice_record_seconds > voices.MAX_RECORD_SECONDS:
+        raise ConfigError(f"VOICE_RECORD_SECONDS: at most {voices.MAX_RECORD_SECONDS}")
 
 
 #: Shortest simulator password accepted.

@@ -14,7 +14,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("hotline.dialogue", "hotline.words", "hotline.config", "hotline.crypto", "hotline.logs",
      "hotline"),
     ("hotline.store", "hotline.sessions"),
-    ("hotline.outbound", "hotline.alerts", "hotline.service", "hotline.upkeep"),
+    ("hotline.outbound", "hotline.alerts", "hotline.service", "hotline.calls", "hotline.upkeep"),
     ("hotline.web", "hotline.cli", "hotline.app", "workers"),
 )
 #: Modules that are data tables rather than code, exempt from the size rule.
