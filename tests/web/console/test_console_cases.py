@@ -315,3 +315,19 @@ def test_an_old_sign_in_confirms_by_a_new_code_before_the_number_is_shown(
     assert WORKER in ana.page
     assert not console_app.extensions["console"].audit.entries(
         case_id=case_id, actions=(Action.DENIED,))
+
+
+def test_a_long_queue_shows_a_page_then_more(console_app: Any, person: Any) -> None:
+    from hotline.store import queues
+
+    cora = organizer(console_app, "Cora", "213 555 0105", role="coordinator")
+    for n in range(queues.PAGE + 3):
+        file_case(console_app, sender=f"+1213555{n:04d}", details=(f"case {n}",))
+    me = person()
+    me.sign_in(cora)
+    me.get("/console/queues/open")
+    assert len(re.findall(r'data-ref="', me.page)) == queues.PAGE and 'id="more"' in me.page
+    more = re.search(r'<a href="([^"]+)" id="more">', me.page).group(1)  # type: ignore[union-attr]
+    me.get(more.replace("&amp;", "&"))
+    assert len(re.findall(r'data-ref="', me.page)) == queues.PAGE + 3
+    assert 'id="more"' not in me.page
