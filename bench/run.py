@@ -132,7 +132,7 @@ def services(plan: Plan, keep: bool) -> Iterator[Run]:
     """Give a run a fresh var dir, compiled catalogs, Redis and a database; clean up."""
     from hotline.config import PACKAGE_ROOT
     from hotline.sessions import connection as redis_factory
-    from hotline.store.db import upgrade
+    from hotline.store.schema_version import upgrade
     from hotline.words.catalogs import compile_catalog
 
     var = Path(tempfile.mkdtemp(prefix="hlbench-", dir="/tmp"))

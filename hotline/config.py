@@ -142,6 +142,9 @@ class Settings:
     production)."""
     log_level: str = "INFO"
     """LOG_LEVEL: Python logging level name."""
+    proxy_hops: int = 0
+    """PROXY_HOPS: how many proxies in front of the web process set X-Forwarded-For and
+    X-Forwarded-Proto (1 behind a platform's router); 0 trusts none."""
 
     @property
     def var_path(self) -> Path:
@@ -251,6 +254,7 @@ _ENV_NAMES = {
     "simulator_enabled": "SIMULATOR_ENABLED",
     "simulator_password": "SIMULATOR_PASSWORD",
     "log_level": "LOG_LEVEL",
+    "proxy_hops": "PROXY_HOPS",
 }
 
 #: The development Twilio token (refused in production).

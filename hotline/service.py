@@ -33,11 +33,12 @@ from hotline.sessions import connection as redis_factory
 from hotline.sessions import jobs
 from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
-from hotline.store.db import make_engine, prepare
+from hotline.store.db import make_engine
 from hotline.store.deletions import Deletions
 from hotline.store.deliveries import Purpose
 from hotline.store.messages import MessageStore
 from hotline.store.optouts import OptOuts
+from hotline.store.schema_version import prepare
 from hotline.store.spool import Spool
 from hotline.words.catalogs import Catalogs
 from hotline.words.check import offered_languages
@@ -105,7 +106,7 @@ class Service:
         """Connect to Redis and SQL as the settings say (embedded by default).
 
         Refuses to start on a database whose schema is not current (SchemaNotCurrent);
-        only the embedded default is migrated here (see ``store.db.prepare``).
+        only the embedded default is migrated here (see ``store.schema_version.prepare``).
         """
         engine = make_engine(settings.sqlalchemy_url)
         try:

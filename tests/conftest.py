@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import redis as redis_py
 from databases import Template, fresh_schema
+from hypothesis import settings as hypothesis_settings
 from twilio.request_validator import RequestValidator
 
 from hotline.config import PACKAGE_ROOT
@@ -30,6 +31,10 @@ from hotline.config import PACKAGE_ROOT
 os.environ["HOTLINE_ENV"] = "development"
 from hotline.sessions import connection as redis_factory
 from hotline.words.catalogs import compile_catalog
+
+# Property tests judge behaviour, never speed: this machine (and CI's) is shared and busy.
+hypothesis_settings.register_profile("hotline", deadline=None)
+hypothesis_settings.load_profile("hotline")
 
 AUTH_TOKEN = "test-auth-token"
 PUBLIC_BASE = "https://hotline.test"
@@ -97,7 +102,7 @@ def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A compiled copy of the real catalogs (the checkout's .mo files are not tracked)."""
     locales = tmp_path_factory.mktemp("locales")
     shutil.copytree(PACKAGE_ROOT / "locales", locales, dirs_exist_ok=True)
-    for po in locales.glob("*/LC_MESSAGES/messages.po"):
+    for po in locales.glob("*/LC_MESSAGES/*.po"):  # the bot's and the console's
         compile_catalog(po)
     return locales
 
@@ -254,6 +259,7 @@ def replies_of(xml: bytes) -> list[str]:
 # the team of organizers alert tests route among (casework), and the local Twilio API,
 # SMTP server and webhook that alert tests send to (fakes)
 from casework import team  # noqa: E402, F401
+from consoling import console_app, person  # noqa: E402, F401
 from fakes import (  # noqa: E402, F401
     alert_env,
     alert_overrides,

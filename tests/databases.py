@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from hotline.store import db
+from hotline.store import schema_version
 
 
 def in_schema(base: str, schema: str) -> str:
@@ -51,10 +51,10 @@ class Template:
         self.sqlite_file = workdir / "migrated.db"
         self.script = ""
         if base is None:
-            db.upgrade(f"sqlite:///{self.sqlite_file}")
+            schema_version.upgrade(f"sqlite:///{self.sqlite_file}")
         else:
             with fresh_schema(base) as url, _recorded() as statements:
-                db.upgrade(url)
+                schema_version.upgrade(url)
             self.script = "".join(f"{s};\n" for s in statements)
 
     def copy_to(self, url: str) -> None:

@@ -1,4 +1,4 @@
-"""Organizers answering by SMS: ``OK 4821`` (``TOMO``, ``확인``) takes a case, ``DONE 4821``
+"""Organizers answering by SMS: ``OK 482135`` (``TOMO``, ``확인``) takes a case, ``DONE 482135``
 closes it. Only messages from a registered, active organizer's phone come here; any
 other number goes to the worker dialogue, which knows nothing about cases.
 
@@ -23,7 +23,7 @@ from hotline.alerts.dispatch import Dispatcher
 from hotline.dialogue.inbound import Inbound
 from hotline.store import refs
 from hotline.store.assignments import ClaimResult
-from hotline.store.organizers import Channel, Organizer, Role
+from hotline.store.organizers import Channel, Organizer
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,14 @@ _COMMAND = re.compile(r"^(?P<word>[^\s\d#]+)\s*#?\s*(?P<ref>\d(?:[\d\s.-]*\d)?)$
 
 @dataclass(frozen=True)
 class Command:
-    """An organizer's command: ``Command(Verb.TAKE, "4821")``."""
+    """An organizer's command: ``Command(Verb.TAKE, "482135")``."""
 
     verb: Verb
     ref: str = ""
 
 
 def parse(text: str) -> Command | None:
-    """Read ``OK 4821``, ``ok #4821``, ``확인 4821``, ``DONE 4821`` or START; else None."""
+    """Read ``OK 482135``, ``ok #482135``, ``확인 482135``, ``DONE 482135`` or START; else None."""
     cleaned = " ".join(unicodedata.normalize("NFKC", text).strip().strip(".!").split())
     if cleaned.upper() in START_WORDS:
         return Command(Verb.START)
@@ -142,9 +142,10 @@ class Claims:
         r = self.dispatcher.catalogs
         return alerts.simple(r, msgid, alerts.locale_for(r, organizer.locale), ref=ref)
 
-    def _may_take(self, organizer: Organizer, case_id: int) -> bool:
-        """Coordinators take any case; others only one they were alerted to."""
-        return (organizer.role == Role.COORDINATOR
+    def may_take(self, organizer: Organizer, case_id: int) -> bool:
+        """Coordinators (and admins) take any case; others only one they were alerted to
+        (by SMS here, and in the console)."""
+        return (organizer.coordinating
                 or organizer.id in self.dispatcher.deliveries.alerted(case_id))
 
     # -- commands --------------------------------------------------------------------
@@ -155,7 +156,7 @@ class Claims:
         case_id = self.assignments.case_id(ref)
         if case_id is None:
             return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
-        if not self._may_take(organizer, case_id):
+        if not self.may_take(organizer, case_id):
             log.warning("organizer %d asked for case %d, not alerted to them",
                         organizer.id, case_id)
             return self._failed(organizer, alerts.NOT_ALERTED, ref, now)
@@ -180,7 +181,7 @@ class Claims:
         r = self.dispatcher.catalogs
         locale = alerts.locale_for(r, organizer.locale)
         claim = self.assignments.close(ref, organizer.id, now,
-                                       any_claimer=organizer.role == Role.COORDINATOR)
+                                       any_claimer=organizer.coordinating)
         if claim.result == ClaimResult.MISSING:
             return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
         msgid = {

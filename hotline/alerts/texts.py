@@ -45,7 +45,7 @@ _LINKISH = re.compile(
     r"|\S*@\S*|\S*\b[\w-]+\.(?:" + _TLDS + r")\b(?:[/?#:]\S*)?",
     re.IGNORECASE)
 
-# TRANSLATORS: organizer alert, first line. {ref} is the case number, e.g. 4821.
+# TRANSLATORS: organizer alert, first line. {ref} is the case number, e.g. 482135.
 HEADLINE = N_("Hotline case {ref}")
 # TRANSLATORS: organizer alert, first line when nobody took the case in time.
 HEADLINE_ESCALATED = N_("Still open after {minutes} min: case {ref}")
@@ -126,7 +126,7 @@ NOT_YOURS = N_("Case {ref} is with {name}; only they can close it.")
 # TRANSLATORS: an organizer sent DONE for a case nobody took.
 NOT_TAKEN = N_("Nobody has taken case {ref} yet. Send OK {ref} to take it.")
 # TRANSLATORS: an organizer sent something that is not a command. Keep OK and DONE.
-ORGANIZER_HELP = N_("Organizer commands: OK 4821 takes case 4821; DONE 4821 closes it.")
+ORGANIZER_HELP = N_("Organizer commands: OK 482135 takes case 482135; DONE 482135 closes it.")
 # TRANSLATORS: an organizer's command could not be carried out (database down).
 TRY_AGAIN = N_("Sorry, that did not work. Please try again in a few minutes.")
 # TRANSLATORS: an organizer who had opted out sent START.

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import json
-import sys
 from collections.abc import Iterator
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import click
@@ -34,7 +30,8 @@ def cases() -> None:
 def open_store() -> Iterator[CaseStore]:
     from hotline.crypto import Crypto
     from hotline.store.cases import CaseStore
-    from hotline.store.db import make_engine, prepare
+    from hotline.store.db import make_engine
+    from hotline.store.schema_version import prepare
 
     settings = config.load()
     store = CaseStore(make_engine(settings.sqlalchemy_url),
@@ -69,37 +66,15 @@ def _unreadable(case: CaseView) -> bool:
               show_default=True)
 def export(fmt: str) -> None:
     """Write every case, newest first, decrypted, to standard output."""
-    rows = []
+    from hotline.store import exports
+
     with open_store() as store:
-        all_cases = list(store.newest())
-    for case in all_cases:
-        row = asdict(case)
-        row["created_at"] = case.created_at.isoformat()
-        row["issues"] = ",".join(case.issues)
-        row["media"] = " ".join(url for url, _ in case.media)
-        rows.append(row)
+        table = exports.rows(store.newest())
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(exports.as_json(table))
         return
-    fieldnames = list(rows[0]) if rows else ["id", "ref"]
-    writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames)
-    writer.writeheader()
-    writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()}
-                     for row in rows)
-
-
-#: What a spreadsheet reads as the start of a formula (or of a hidden one, after a tab or
-#: a carriage return): a worker's "business name" must never run in staff's spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Neutralise a CSV cell that a spreadsheet would run as a formula (OWASP: prefix a
-    single quote, which the spreadsheet shows as text and does not display)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
+    # every cell spreadsheet-safe: a worker's "business name" never runs as a formula
+    click.echo(exports.as_csv(table), nl=False)
 
 
 @click.command()

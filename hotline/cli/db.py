@@ -23,7 +23,7 @@ def upgrade(revision: str) -> None:
     A database made before migrations (a var/hotline.db or PostgreSQL that an earlier
     version filled) is recognised, checked and adopted first: nothing in it is lost.
     """
-    from hotline.store import db as store_db
+    from hotline.store import schema_version as store_db
     from hotline.store.legacy import NotAdoptable
 
     try:
@@ -45,7 +45,7 @@ db.add_command(click.Command("init", callback=upgrade.callback, params=upgrade.p
                            "with what is in them. Continue?")
 def downgrade(revision: str) -> None:
     """Take the schema back to REVISION (see `hotline db current`); drops what came later."""
-    from hotline.store import db as store_db
+    from hotline.store import schema_version as store_db
 
     for line in store_db.downgrade(config.load().sqlalchemy_url, revision):
         click.echo(line)
@@ -54,7 +54,7 @@ def downgrade(revision: str) -> None:
 @db.command()
 def current() -> None:
     """Say which revision the database is at, and the newest one this version has."""
-    from hotline.store import db as store_db
+    from hotline.store import schema_version as store_db
 
     url = config.load().sqlalchemy_url
     found, newest = store_db.current(url), store_db.heads()

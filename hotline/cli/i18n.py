@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 #: Keywords pybabel extracts besides its defaults (``_``, ``N_``, ``pgettext``…).
 EXTRACT_KEYWORDS = ("NP_:1c,2",)
+#: The case console's own catalog (``console.po``): its words are no SMS, so no budget.
+CONSOLE_DOMAIN = "console"
 
 
 # -- words ----------------------------------------------------------------------------
@@ -48,23 +50,29 @@ def extract() -> None:
                  "--add-comments", "TRANSLATORS:,BUDGET:", "--project", "hotline",
                  "--copyright-holder", "hotline contributors",
                  "-o", str(_locales() / "messages.pot"), "hotline")
+        _pybabel("extract", "-F", "babel-console.cfg", "--no-default-keywords",
+                 "-k", "L_", "-k", "_", "-k", "ngettext:1,2", "--add-comments", "TRANSLATORS:",
+                 "--project", "hotline", "--copyright-holder", "hotline contributors",
+                 "-o", str(_locales() / f"{CONSOLE_DOMAIN}.pot"), "hotline")
     finally:
         os.chdir(here)
 
 
 @i18n.command()
 def update() -> None:
-    """Merge new strings from messages.pot into every language's .po file."""
+    """Merge new strings from messages.pot (and console.pot) into every language's .po files."""
     _pybabel("update", "-i", str(_locales() / "messages.pot"), "-d", str(_locales()),
              "-D", "messages", "--previous")
+    _pybabel("update", "-i", str(_locales() / f"{CONSOLE_DOMAIN}.pot"), "-d", str(_locales()),
+             "-D", CONSOLE_DOMAIN, "--previous")
 
 
 @i18n.command("compile")
 def compile_() -> None:
-    """Compile every .po file to the .mo file the running bot reads."""
-    for po in sorted(_locales().glob("*/LC_MESSAGES/messages.po")):
+    """Compile every .po file (the bot's and the console's) to the .mo files they read."""
+    for po in sorted(_locales().glob("*/LC_MESSAGES/*.po")):
         compile_catalog(po)
-        click.echo(f"compiled {po.parent.parent.name}")
+        click.echo(f"compiled {po.parent.parent.name} {po.stem}")
 
 
 @i18n.command()
@@ -126,9 +134,17 @@ def check(langs: tuple[str, ...], brief: bool) -> None:
                 pairs = ", ".join(f"{c!r} (write {a!r})" for c, a in cost.swaps)
                 click.secho(f"     UCS-2 only because of {pairs}: would be GSM-7, "
                             f"{cost.swapped_segments} SMS", fg="yellow")
-    if result.problems:
+    from hotline.words.console_check import check_console
+
+    problems = [str(p) for p in result.problems]
+    for console in check_console(settings.locales_path, languages):
+        click.secho(f"{console.locale}: console, {console.messages} messages, "
+                    f"{console.translated} translated (no SMS budget)  "
+                    f"[{display_path(console.path)}]", bold=True)
+        problems.extend(console.problems)
+    if problems:
         click.echo()
-        for problem in result.problems:
-            click.echo(str(problem))
-        raise click.ClickException(f"{len(result.problems)} problem(s); see the lines above")
+        for problem in problems:
+            click.echo(problem)
+        raise click.ClickException(f"{len(problems)} problem(s); see the lines above")
     click.secho("check passed", fg="green")

@@ -28,8 +28,9 @@ def organizers() -> None:
 
 @contextlib.contextmanager
 def _organizer_store() -> Iterator[OrganizerStore]:
-    from hotline.store.db import make_engine, prepare
+    from hotline.store.db import make_engine
     from hotline.store.organizers import OrganizerStore
+    from hotline.store.schema_version import prepare
 
     settings = config.load()
     engine = make_engine(settings.sqlalchemy_url)
@@ -113,15 +114,19 @@ def organizers_list() -> None:
 @click.option("--languages")
 @click.option("--industries")
 @click.option("--hours", help=_HOURS_HELP)
-@click.option("--role", type=click.Choice(["organizer", "coordinator"]))
+@click.option("--role", type=click.Choice(["organizer", "coordinator", "admin"]))
 @click.option("--active/--inactive", default=None)
 @click.option("--clear-opt-out", is_flag=True,
               help="After they texted START: alert their phone again.")
+@click.option("--reset-authenticator", is_flag=True,
+              help="Lost phone: forget their console authenticator and recovery codes (they "
+                   "set up a new one at their next sign-in).")
 def organizers_edit(organizer_id: int, name: str | None, phone: str | None,
                     channel: str | None, email: str | None, languages: str | None,
                     industries: str | None, hours: str | None, role: str | None,
-                    active: bool | None, clear_opt_out: bool) -> None:
-    """Change some fields of an organizer."""
+                    active: bool | None, clear_opt_out: bool,
+                    reset_authenticator: bool) -> None:
+    """Change some fields of an organizer (--inactive also ends their console sign-ins)."""
     from hotline.store.organizers import InvalidOrganizer
 
     changes = _organizer_changes(
@@ -133,6 +138,16 @@ def organizers_edit(organizer_id: int, name: str | None, phone: str | None,
             edited = store.edit(organizer_id, changes)
         except InvalidOrganizer as exc:
             raise click.ClickException(str(exc)) from None
+        if reset_authenticator:
+            from hotline.crypto import Crypto
+            from hotline.store.factors import FactorStore
+            from hotline.store.logins import LoginStore
+
+            settings = config.load()
+            FactorStore(store.engine, Crypto(settings.secret_key,
+                                             settings.encryption_keys)).reset(organizer_id)
+            LoginStore(store.engine).end_all(organizer_id)
+            click.echo("authenticator reset; their console sign-ins ended")
     click.echo(_show_organizer(edited))
 
 

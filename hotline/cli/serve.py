@@ -122,7 +122,7 @@ def worker(burst: bool, fork: bool) -> None:
                                  socket_timeout=30)
     queue = jobs.queue(settings.alerts_queue, conn)
     from hotline.alerts.dispatch import Dispatcher
-    from hotline.store.db import prepare
+    from hotline.store.schema_version import prepare
     from hotline.upkeep import schedule_next
 
     with Dispatcher.opened(settings) as dispatcher:

@@ -69,7 +69,7 @@ MORE_ISSUES = N_("+{count} more")
 PHOTOS = N_("photos: {count}")
 # TRANSLATORS: title of the "change something" menu; numbered items follow.
 FIX = N_("What do you want to change?")
-# TRANSLATORS: the case is saved; {ref} is its number, e.g. 4821. SMS, keep it short.
+# TRANSLATORS: the case is saved; {ref} is its number, e.g. 482135. SMS, keep it short.
 FILED = N_(
     "Thank you. Your report is saved. Your case number is {ref}. "
     "An organizer will review it and contact you."

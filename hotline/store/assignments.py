@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select, update
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -49,6 +49,28 @@ class CaseAlertRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class CaseOutcomeRow(Base):
+    """How a closed case ended (closed in the console; ``DONE 4821`` leaves none)."""
+
+    __tablename__ = "case_outcomes"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+
+
+class Outcome(StrEnum):
+    """How a case ended, chosen when it is closed in the console."""
+
+    RESOLVED = "resolved"
+    LABOR_COMMISSIONER = "labor_commissioner"
+    OWS = "ows"
+    LEGAL_AID = "legal_aid"
+    UNREACHABLE = "unreachable"
+    DUPLICATE = "duplicate"
+    NOT_LABOR = "not_labor"
+
+
 @dataclass(frozen=True)
 class Assignment:
     """The alert state of one case."""
@@ -63,6 +85,7 @@ class Assignment:
     claimed_name: str | None
     claimed_at: datetime | None
     closed_at: datetime | None
+    outcome: str | None = None
 
     @property
     def open(self) -> bool:
@@ -120,7 +143,10 @@ class AssignmentStore:
         """Return a case's alert state, if alerting began."""
         with Session(self.engine) as db:
             row = db.get(CaseAlertRow, case_id)
-            return _view(row) if row else None
+            if row is None:
+                return None
+            outcome = db.get(CaseOutcomeRow, case_id) if row.closed_at else None
+            return _view(row, outcome.outcome if outcome else None)
 
     def case_id(self, ref: str) -> int | None:
         """Return the id of the case with this reference."""
@@ -196,6 +222,54 @@ class AssignmentStore:
                                 detail=f"organizer {organizer_id}"))
             return Claim(ClaimResult.TAKEN, case_id, row.claimed_name)
 
+    def assign(self, case_id: int, organizer_id: int, name: str, by: int,
+               now: datetime) -> bool:
+        """Give a case that is not closed to an organizer (a coordinator's choice, whoever
+        had it); False if it is closed."""
+        self._ensure(case_id, now)
+        with Session(self.engine) as db, db.begin():
+            done = rows_changed(db.execute(
+                update(CaseAlertRow)
+                .where(CaseAlertRow.case_id == case_id, CaseAlertRow.closed_at.is_(None))
+                .values(claimed_by=organizer_id, claimed_name=name, claimed_at=now, due_at=None)
+            ))
+            if done:
+                db.execute(update(CaseRow).where(CaseRow.id == case_id)
+                           .values(status=str(CaseStatus.CLAIMED)))
+                db.add(EventRow(case_id=case_id, at=now, kind="assigned",
+                                detail=f"organizer {organizer_id} by organizer {by}"))
+            return bool(done)
+
+    def close_with(self, case_id: int, outcome: Outcome, by: int, now: datetime) -> bool:
+        """Close a case with its outcome (the console checks who may); False if closed."""
+        self._ensure(case_id, now)
+        with Session(self.engine) as db, db.begin():
+            done = rows_changed(db.execute(
+                update(CaseAlertRow)
+                .where(CaseAlertRow.case_id == case_id, CaseAlertRow.closed_at.is_(None))
+                .values(closed_at=now, due_at=None)
+            ))
+            if done:
+                db.merge(CaseOutcomeRow(case_id=case_id, outcome=str(outcome)))
+                db.execute(update(CaseRow).where(CaseRow.id == case_id)
+                           .values(status=str(CaseStatus.CLOSED)))
+                db.add(EventRow(case_id=case_id, at=now, kind="closed",
+                                detail=f"organizer {by}: {outcome}"))
+            return bool(done)
+
+    def reopen(self, case_id: int, by: int, now: datetime) -> bool:
+        """Open a closed case again, with the organizer it had; False if it was not closed."""
+        with Session(self.engine) as db, db.begin():
+            row = db.get(CaseAlertRow, case_id)
+            if row is None or row.closed_at is None:
+                return False
+            row.closed_at = None
+            db.execute(delete(CaseOutcomeRow).where(CaseOutcomeRow.case_id == case_id))
+            status = CaseStatus.CLAIMED if row.claimed_at is not None else CaseStatus.OPEN
+            db.execute(update(CaseRow).where(CaseRow.id == case_id).values(status=str(status)))
+            db.add(EventRow(case_id=case_id, at=now, kind="reopened", detail=f"organizer {by}"))
+            return True
+
     def not_closed(self) -> Iterator[OpenCase]:
         """Yield every case not closed, oldest first (for the digest)."""
         query = (select(CaseRow, CaseAlertRow)
@@ -224,7 +298,7 @@ class AssignmentStore:
             pass  # made by the alert job meanwhile
 
 
-def _view(row: CaseAlertRow) -> Assignment:
+def _view(row: CaseAlertRow, outcome: str | None = None) -> Assignment:
     alerted = aware(row.alerted_at)
     assert alerted is not None
     return Assignment(
@@ -232,5 +306,5 @@ def _view(row: CaseAlertRow) -> Assignment:
         reasons=tuple(r for r in row.reasons.split(",") if r), level=row.level,
         alerted_at=alerted, due_at=aware(row.due_at), claimed_by=row.claimed_by,
         claimed_name=row.claimed_name, claimed_at=aware(row.claimed_at),
-        closed_at=aware(row.closed_at),
+        closed_at=aware(row.closed_at), outcome=outcome,
     )

@@ -14,8 +14,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    column,
+    delete,
     insert,
     select,
+    table,
     text,
 )
 from sqlalchemy.engine import Engine
@@ -33,6 +36,9 @@ ERASED = "erased"
 EXPIRED = "expired"
 #: Tries at a random free reference before using one more digit (see ``refs``).
 REF_TRIES = 20
+#: Other stores' tables that hold a case's personal data (notes, the employer's blind
+#: index): named, not imported, so those stores may read cases without a circle.
+PERSONAL_TABLES = ("case_notes", "case_employers")
 
 
 class CaseStatus(StrEnum):
@@ -258,6 +264,20 @@ class CaseStore:
                               .order_by(EventRow.id))
             return [(r.kind, r.detail) for r in rows]
 
+    def history(self, case_id: int) -> list[tuple[datetime, str, str]]:
+        """Return a case's history as (when, kind, detail), oldest first."""
+        with Session(self.engine) as db:
+            rows = db.scalars(select(EventRow).where(EventRow.case_id == case_id)
+                              .order_by(EventRow.id))
+            return [(r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC), r.kind, r.detail)
+                    for r in rows]
+
+    def sender_of(self, case_id: int) -> str | None:
+        """Return the number a case came from (to erase its worker), if it is still kept."""
+        with Session(self.engine) as db:
+            token = db.scalar(select(CaseRow.sender_enc).where(CaseRow.id == case_id))
+            return self.crypto.decrypt(token) if token else None
+
     def get(self, case_id: int) -> CaseView | None:
         """Return one case, decrypted."""
         with Session(self.engine) as db:
@@ -310,6 +330,11 @@ class CaseStore:
                 row.sender_id = marker  # the pseudonym goes too: nothing links back
                 row.events.append(EventRow(at=now or datetime.now(UTC), kind=marker,
                                            detail=detail))
+            ids = [row.id for row in rows]
+            for name in PERSONAL_TABLES:
+                if ids:
+                    other = table(name, column("case_id"))
+                    db.execute(delete(other).where(other.c.case_id.in_(ids)))
             return len(rows)
 
     def _view(self, row: CaseRow) -> CaseView:

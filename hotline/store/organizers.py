@@ -33,6 +33,11 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 class Role(StrEnum):
     ORGANIZER = "organizer"
     COORDINATOR = "coordinator"
+    ADMIN = "admin"  # staff who manage organizers and words; a coordinator's powers too
+
+
+#: Roles that see every case, assign them and read the audit.
+COORDINATING = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 class Channel(StrEnum):
@@ -86,6 +91,11 @@ class Organizer:
     def locale(self) -> str:
         """Return the language alerts are written in: the first one listed, else English."""
         return self.languages[0] if self.languages else "en"
+
+    @property
+    def coordinating(self) -> bool:
+        """Tell whether this organizer sees every case (coordinator or admin)."""
+        return self.role in COORDINATING
 
 
 def normalize_phone(text: str) -> str:
@@ -212,6 +222,11 @@ class OrganizerStore:
                 row = db.merge(row) if organizer_id is not None else row
                 db.add(row)
                 db.flush()
+                if organizer_id is not None and not row.active:
+                    # a deactivated organizer's console sign-ins end with the change
+                    from hotline.store.logins import LoginStore
+
+                    LoginStore(self.engine).end_all(organizer_id, db=db)
                 return _view(row)
         except IntegrityError:
             raise InvalidOrganizer(f"phone {row.phone} belongs to another organizer") from None
@@ -285,7 +300,7 @@ def _apply(row: OrganizerRow, c: Changes) -> None:
         row.hours = normalize_hours(c.hours)
     if c.role is not None:
         if c.role not in tuple(Role):
-            raise InvalidOrganizer("role must be organizer or coordinator")
+            raise InvalidOrganizer("role must be organizer, coordinator or admin")
         row.role = c.role
     if c.active is not None:
         row.active = c.active

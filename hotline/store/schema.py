@@ -10,10 +10,15 @@ from sqlalchemy import MetaData
 
 from hotline.store import (
     assignments,
+    audit,
     cases,
     deletions,
     deliveries,
+    employers,
+    factors,
+    logins,
     messages,
+    notes,
     optouts,
     organizers,
     spool,
@@ -21,5 +26,6 @@ from hotline.store import (
 from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
-STORES = (assignments, cases, deletions, deliveries, messages, optouts, organizers, spool)
+STORES = (assignments, audit, cases, deletions, deliveries, employers, factors, logins, messages,
+          notes, optouts, organizers, spool)
 metadata: MetaData = Base.metadata

@@ -156,8 +156,8 @@ def test_a_second_organizer_finds_it_taken_and_only_its_organizer_closes_it(
     assert ana.send(f"DONE {ref}") == [f"Case {ref} is already closed."]
     assert ben.send(f"OK {ref}") == [f"Case {ref} is already closed."]
     assert ana.send("OK 99999") == ["There is no case 99999. Check the number."]
-    assert ana.send("hello") == ["Organizer commands: OK 4821 takes case 4821; DONE 4821 "
-                                 "closes it."]
+    assert ana.send("hello") == ["Organizer commands: OK 482135 takes case 482135; "
+                                 "DONE 482135 closes it."]
     case = service.cases.get(case_id)
     assert case is not None and case.status == "closed"
     kinds = [kind for kind, _ in service.cases.events(case_id)]

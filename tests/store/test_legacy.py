@@ -18,7 +18,7 @@ from hotline.cli import main
 from hotline.config import env_name
 from hotline.crypto import Crypto
 from hotline.dialogue.effects import CaseKind, FileCase
-from hotline.store import db, migrate
+from hotline.store import db, migrate, schema_version
 from hotline.store.assignments import AssignmentStore
 from hotline.store.cases import CaseStore
 from hotline.store.deletions import Deletions
@@ -93,13 +93,13 @@ def test_a_create_all_database_is_adopted_upgraded_and_keeps_every_row(
     url = new_database()
     made_before_migrations(url)
     before = rows(url)
-    assert len(before["cases"]) == 3 and db.current(url) == ()
+    assert len(before["cases"]) == 3 and schema_version.current(url) == ()
 
-    done = db.upgrade(url)
+    done = schema_version.upgrade(url)
 
     assert done[0].startswith("adopted a database made before migrations (3 cases")
-    assert done[-1] == f"database at {db.heads()[0]} (newest)"
-    assert db.current(url) == db.heads()
+    assert done[-1] == f"database at {schema_version.heads()[0]} (newest)"
+    assert schema_version.current(url) == schema_version.heads()
     after = rows(url)
     assert {t: after[t] for t in before} == before  # every row, every value
     assert names(url) == names(database_url)  # named as a migrated database is
@@ -109,7 +109,7 @@ def test_a_create_all_database_is_adopted_upgraded_and_keeps_every_row(
 def test_the_adopted_cases_read_back_through_todays_stores(new_database: Any) -> None:
     url = new_database()
     made_before_migrations(url)
-    db.upgrade(url)
+    schema_version.upgrade(url)
     engine = db.make_engine(url)
     cases = CaseStore(engine, Crypto(SECRET_KEY, ENCRYPTION_KEY))
     try:
@@ -145,7 +145,7 @@ def test_tables_an_older_version_did_not_have_yet_are_created(new_database: Any)
     made_before_migrations(url, then=("DROP TABLE twilio_deletions", "DROP TABLE inbound_spool"))
     before = rows(url)
 
-    done = db.upgrade(url)
+    done = schema_version.upgrade(url)
 
     assert "created the tables it did not have yet: inbound_spool, twilio_deletions" in done
     after = rows(url)
@@ -165,10 +165,10 @@ def test_a_database_not_as_create_all_made_it_is_left_untouched(
     before = rows(url)
 
     with pytest.raises(NotAdoptable, match=reason):
-        db.upgrade(url)
+        schema_version.upgrade(url)
 
     assert rows(url) == before  # no opt_outs made, nothing stamped, every row where it was
-    assert db.current(url) == ()
+    assert schema_version.current(url) == ()
 
 
 def test_a_postgresql_constraint_named_otherwise_is_left_untouched(new_database: Any) -> None:
@@ -179,8 +179,8 @@ def test_a_postgresql_constraint_named_otherwise_is_left_untouched(new_database:
         "ALTER TABLE cases RENAME CONSTRAINT cases_ref_key TO cases_ref_unique",))
     with pytest.raises(NotAdoptable, match=r"cases has \['cases_ref_unique'\] where "
                                            r"\['cases_ref_key'\] belong"):
-        db.upgrade(url)
-    assert db.current(url) == ()
+        schema_version.upgrade(url)
+    assert schema_version.current(url) == ()
 
 
 def test_hotline_db_upgrade_adopts_the_var_hotline_db_of_an_earlier_version(
@@ -211,4 +211,4 @@ def test_the_alembic_command_sends_a_create_all_database_to_hotline_db_upgrade(
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     with pytest.raises(SystemExit, match="hotline db upgrade"):
         command.upgrade(cfg, "head")
-    assert db.current(url) == ()
+    assert schema_version.current(url) == ()

@@ -18,9 +18,10 @@ from sqlalchemy import create_engine, inspect, text
 
 from hotline.cli import main
 from hotline.config import env_name
-from hotline.store import db, migrate
-from hotline.store.db import MAX_NAME, SchemaNotCurrent
+from hotline.store import migrate, schema_version
+from hotline.store.db import MAX_NAME
 from hotline.store.schema import metadata
+from hotline.store.schema_version import SchemaNotCurrent
 
 
 def shape(url: str) -> dict[str, Any]:
@@ -80,23 +81,23 @@ def test_the_schema_module_registers_every_stores_tables() -> None:
 
 
 def test_an_empty_database_upgraded_to_head_matches_the_models(empty_database_url: str) -> None:
-    done = db.upgrade(empty_database_url)
-    assert done[-1] == f"database at {db.heads()[0]} (newest)"
-    assert db.current(empty_database_url) == db.heads()
+    done = schema_version.upgrade(empty_database_url)
+    assert done[-1] == f"database at {schema_version.heads()[0]} (newest)"
+    assert schema_version.current(empty_database_url) == schema_version.heads()
     assert differences(empty_database_url) == []
-    db.require_current(empty_database_url)
+    schema_version.require_current(empty_database_url)
 
 
 def test_the_test_suites_copy_is_what_the_migrations_make(
         empty_database_url: str, database_url: str) -> None:
-    db.upgrade(empty_database_url)
+    schema_version.upgrade(empty_database_url)
     assert shape(database_url) == shape(empty_database_url)
-    assert db.current(database_url) == db.heads()
+    assert schema_version.current(database_url) == schema_version.heads()
 
 
 def test_upgrading_again_changes_nothing(database_url: str) -> None:
     before = shape(database_url)
-    assert db.upgrade(database_url) == [f"database at {db.heads()[0]} (newest)"]
+    assert schema_version.upgrade(database_url) == [f"database at {schema_version.heads()[0]} (newest)"]
     assert shape(database_url) == before
 
 
@@ -105,15 +106,15 @@ def test_each_revision_steps_down_and_up_again_to_the_same_schema(
     url = empty_database_url
     below = shape(url)
     for revision in reversed(list(migrate.script().walk_revisions())):
-        db.upgrade(url, revision.revision)
+        schema_version.upgrade(url, revision.revision)
         here = shape(url)
         if getattr(revision.module, "reversible", True):
-            db.downgrade(url, revision.down_revision or "base")
+            schema_version.downgrade(url, revision.down_revision or "base")
             assert shape(url) == below, f"{revision.revision} does not undo itself"
-            db.upgrade(url, revision.revision)
+            schema_version.upgrade(url, revision.revision)
             assert shape(url) == here, f"{revision.revision} differs after a round trip"
         below = here
-    db.downgrade(url, "base")
+    schema_version.downgrade(url, "base")
     assert shape(url) == {} or not getattr(
         list(migrate.script().walk_revisions())[-1].module, "reversible", True)
 
@@ -148,7 +149,7 @@ def test_the_embedded_default_is_migrated_when_the_bot_starts(
                                           "var_dir": str(tmp_path / "fresh" / "var")})
     service = Service.from_settings(settings)
     try:
-        assert db.current(settings.sqlalchemy_url) == db.heads()
+        assert schema_version.current(settings.sqlalchemy_url) == schema_version.heads()
         assert service.cases.count() == 0
     finally:
         service.close()
@@ -156,7 +157,7 @@ def test_the_embedded_default_is_migrated_when_the_bot_starts(
 
 def _upgrade_when_all_are_ready(url: str, barrier: Any) -> list[str]:
     barrier.wait()
-    return db.upgrade(url)
+    return schema_version.upgrade(url)
 
 
 def test_migrators_starting_at_once_take_turns(empty_database_url: str) -> None:
@@ -188,7 +189,7 @@ def test_hotline_db_commands_upgrade_report_and_check(
     assert again.exit_code == 0 and "(newest)" in again.output
     assert "applied" not in again.output
     current = runner.invoke(main, ["db", "current"], env=env)
-    assert current.exit_code == 0 and current.output.count(db.heads()[0]) == 2
+    assert current.exit_code == 0 and current.output.count(schema_version.heads()[0]) == 2
     checked = runner.invoke(main, ["db", "check"], env=env)
     assert checked.exit_code == 0 and "agree" in checked.output
 
@@ -207,7 +208,7 @@ def test_hotline_db_check_names_a_difference(database_url: str,
 def test_downgrade_asks_first(database_url: str, overrides: dict[str, Any]) -> None:
     env = {env_name(k): str(v) for k, v in {**overrides, "database_url": database_url}.items()}
     refused = CliRunner().invoke(main, ["db", "downgrade", "base"], input="n\n", env=env)
-    assert refused.exit_code == 1 and db.current(database_url) == db.heads()
+    assert refused.exit_code == 1 and schema_version.current(database_url) == schema_version.heads()
     done = CliRunner().invoke(main, ["db", "downgrade", "base", "--yes"], env=env)
     assert done.exit_code == 0 and "reverted 0001_initial" in done.output
-    assert db.current(database_url) == ()
+    assert schema_version.current(database_url) == ()

@@ -1,0 +1,54 @@
+"""Cases as rows for an export (CSV or JSON), safe to open in a spreadsheet.
+
+Shared by ``hotline cases export`` and the console's export. A CSV cell that starts like
+a formula (``=``, ``+``, ``-``, ``@``, or a tab or carriage return before one) is
+prefixed with a single quote, OWASP's advice: a "business name" a worker typed must
+never run in staff's spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from hotline.store.cases import CaseView
+
+#: What a spreadsheet reads as the start of a formula (or of a hidden one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise a cell a spreadsheet would run as a formula (prefix a single quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rows(cases: Iterable[CaseView]) -> list[dict[str, Any]]:
+    """Return each case as a flat dict (times as ISO 8601, lists joined)."""
+    found = []
+    for case in cases:
+        row = asdict(case)
+        row["created_at"] = case.created_at.isoformat()
+        row["issues"] = ",".join(case.issues)
+        row["media"] = " ".join(url for url, _ in case.media)
+        found.append(row)
+    return found
+
+
+def as_csv(table: list[dict[str, Any]]) -> str:
+    """Write rows as CSV, every cell spreadsheet-safe."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table[0]) if table else ["id", "ref"])
+    writer.writeheader()
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in table)
+    return out.getvalue()
+
+
+def as_json(table: list[dict[str, Any]]) -> str:
+    """Write rows as JSON (no spreadsheet runs JSON)."""
+    return json.dumps(table, ensure_ascii=False, indent=2)

@@ -1,0 +1,70 @@
+"""The words the console shows for stored values (industries, issue types, outcomes…).
+
+Values are stored as codes (``car_wash``, ``unpaid``); these are their names in the
+console's catalog, and ``waited`` says a duration the way people do.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hotline.web.console.words import L_, t
+
+INDUSTRIES = {
+    "restaurant": L_("Restaurant"), "market": L_("Market or grocery"), "garment": L_("Garment"),
+    "car_wash": L_("Car wash"), "cleaning": L_("Cleaning or janitorial"),
+    "other": L_("Other work"),
+}
+ISSUES = {
+    "unpaid": L_("Not paid or paid late"), "min_wage": L_("Below minimum wage"),
+    "overtime": L_("No overtime pay"), "breaks": L_("No meal or rest breaks"),
+    "sick_leave": L_("Sick leave denied"), "tips": L_("Tips taken"),
+    "retaliation": L_("Fired or punished"), "safety": L_("Unsafe, heat, injury"),
+    "other": L_("Something else"),
+}
+OUTCOMES = {
+    "resolved": L_("Resolved"),
+    "labor_commissioner": L_("Referred to the Labor Commissioner"),
+    "ows": L_("Referred to the Office of Wage Standards (OWS)"),
+    "legal_aid": L_("Referred to legal aid"),
+    "unreachable": L_("Worker unreachable"),
+    "duplicate": L_("Duplicate"),
+    "not_labor": L_("Not a labor issue"),
+}
+LANGUAGES = {"en": L_("English"), "es": L_("Spanish"), "ko": L_("Korean")}
+CHANNELS = {"sms": L_("SMS"), "whatsapp": L_("WhatsApp")}
+TRANSPORTS = {"sms": L_("SMS"), "whatsapp": L_("WhatsApp"), "email": L_("e-mail"),
+              "webhook": L_("webhook")}
+KINDS = {"report": L_("Report"), "callback": L_("Call-back request")}
+WHEN = {
+    "this_week": L_("This week"), "this_month": L_("This month"),
+    "this_year": L_("1 to 12 months ago"), "older": L_("More than a year ago"),
+}
+CONTACT = {"text": L_("Text this number"), "call": L_("Call this number"),
+           "whatsapp": L_("WhatsApp this number"), "other": L_("Use another number"),
+           "none": L_("Do not contact")}
+REASONS = {
+    "call": L_("To call or text the worker about the case"),
+    "claim": L_("To fill in the wage claim with the worker"),
+    "verify": L_("To check the worker's identity"),
+    "other": L_("Other (say below)"),
+}
+
+
+def name(table: dict[str, str], value: str | None) -> str:
+    """Return the shown name of a stored value (the value itself if it has none)."""
+    if not value:
+        return "—"
+    return t(table[value]) if value in table else value
+
+
+def waited(span: timedelta) -> str:
+    """Say a duration: ``5 min``, ``3 h 20 min``, ``2 d 4 h``."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 60:
+        return t(L_("%(m)s min"), m=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return t(L_("%(h)s h %(m)s min"), h=hours, m=minutes)
+    days, hours = divmod(hours, 24)
+    return t(L_("%(d)s d %(h)s h"), d=days, h=hours)
