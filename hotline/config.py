@@ -14,7 +14,7 @@ from pathlib import Path
 from time import sleep
 from typing import Any
 
-from hotline import safety
+from hotline import safety, voices
 from hotline.crypto import Crypto
 
 #: Where the repository's ``locales/`` is when running from a checkout.
@@ -137,6 +137,13 @@ class Settings:
     past it nothing new is filed (a new report while one is open is added to it)."""
     retention_days: int = 365
     """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
+    voices: str = ("ko=Polly.Seoyeon-Neural/ko-KR,es=Polly.Lupe-Neural/es-US,"
+                   "en=Polly.Joanna-Neural/en-US")
+    """VOICES: ``locale=Voice/language-tag`` of each language on calls, in menu order."""
+    voice_record_seconds: int = 180
+    """VOICE_RECORD_SECONDS: the longest message a caller may leave for an organizer."""
+    voice_speech: bool = False
+    """VOICE_SPEECH: callers may also say a menu option's number (speech recognition)."""
     simulator_enabled: bool = False
     """SIMULATOR_ENABLED: serve the staff's chat simulator at /simulator (needs
     SIMULATOR_PASSWORD); ``hotline run`` turns it on in development."""
@@ -145,6 +152,9 @@ class Settings:
     production)."""
     log_level: str = "INFO"
     """LOG_LEVEL: Python logging level name."""
+    proxy_hops: int = 0
+    """PROXY_HOPS: how many proxies in front of the web process set X-Forwarded-For and
+    X-Forwarded-Proto (1 behind a platform's router); 0 trusts none."""
 
     @property
     def var_path(self) -> Path:
@@ -202,6 +212,11 @@ class Settings:
         return found
 
     @property
+    def voice_map(self) -> dict[str, tuple[str, str]]:
+        """Return VOICES as locale → (Twilio voice, language tag) (ValueError if malformed)."""
+        return voices.parse(self.voices)
+
+    @property
     def digest_clock(self) -> time:
         """Return DIGEST_TIME as a time of day (ValueError if malformed)."""
         hours, _, minutes = self.digest_time.partition(":")
@@ -252,9 +267,13 @@ _ENV_NAMES = {
     "reply_limit_per_minute": "REPLY_LIMIT_PER_MINUTE",
     "cases_per_day": "CASES_PER_DAY",
     "retention_days": "RETENTION_DAYS",
+    "voices": "VOICES",
+    "voice_record_seconds": "VOICE_RECORD_SECONDS",
+    "voice_speech": "VOICE_SPEECH",
     "simulator_enabled": "SIMULATOR_ENABLED",
     "simulator_password": "SIMULATOR_PASSWORD",
     "log_level": "LOG_LEVEL",
+    "proxy_hops": "PROXY_HOPS",
 }
 
 #: The development Twilio token (refused in production).
@@ -328,6 +347,7 @@ def _validate(settings: Settings) -> Settings:
         if not locale.replace("_", "").isalnum():
             raise ConfigError(f"ENABLED_LANGUAGES: {locale!r} is not a locale code")
     _validate_alerts(settings)
+    _validate_voice(settings)
     _validate_simulator(settings)
     return settings
 
@@ -404,6 +424,16 @@ def _validate_alerts(settings: Settings) -> None:
             raise ConfigError(f"{_ENV_NAMES[field_name]} must start with {' or '.join(schemes)}")
     if "@" not in settings.smtp_from:
         raise ConfigError("SMTP_FROM must be an e-mail address")
+
+
+def _validate_voice(settings: Settings) -> None:
+    """Refuse voice settings Twilio would reject only once a worker calls."""
+    try:
+        settings.voice_map  # noqa: B018 - parsing is the check
+    except ValueError as exc:
+        raise ConfigError(f"VOICES: {exc}, e.g. ko=Polly.Seoyeon-Neural/ko-KR") from None
+    if settings.voice_record_seconds > voices.MAX_RECORD_SECONDS:
+        raise ConfigError(f"VOICE_RECORD_SECONDS: at most {voices.MAX_RECORD_SECONDS}")
 
 
 #: Shortest simulator password accepted.
