@@ -49,9 +49,6 @@ class Settings:
     """REDIS_TIMEOUT_SECONDS: connect/read timeout of each Redis call on the request path."""
     database_url: str = ""
     """DATABASE_URL: SQLAlchemy URL; empty means SQLite at var/hotline.db."""
-    database_timeout: float = 2.0
-    """DATABASE_TIMEOUT_SECONDS: deadline of each PostgreSQL statement and connection
-    attempt on the request path (SQLite waits at most 5 s for another writer)."""
     twilio_auth_token: str = ""
     """TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature; ``dev-token`` in development."""
     public_base_url: str = ""
@@ -232,7 +229,6 @@ _ENV_NAMES = {
     "redis_prefix": "REDIS_PREFIX",
     "redis_timeout": "REDIS_TIMEOUT_SECONDS",
     "database_url": "DATABASE_URL",
-    "database_timeout": "DATABASE_TIMEOUT_SECONDS",
     "twilio_auth_token": "TWILIO_AUTH_TOKEN",
     "public_base_url": "PUBLIC_BASE_URL",
     "languages": "ENABLED_LANGUAGES",

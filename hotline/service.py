@@ -32,6 +32,7 @@ from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
 from hotline.sessions import jobs
 from hotline.sessions.store import Busy, Loaded, SessionStore
+from hotline.store import deadline
 from hotline.store.cases import CaseStore
 from hotline.store.db import make_engine
 from hotline.store.deletions import Deletions
@@ -107,8 +108,8 @@ class Service:
 
         Refuses to start on a database whose schema is not current (SchemaNotCurrent);
         only the embedded default is migrated here (see ``store.schema_version.prepare``).
-        On the ``request_path`` (the web app) every SQL statement has a deadline,
-        DATABASE_TIMEOUT_SECONDS, so a hanging database cannot hold a webhook answer.
+        On the ``request_path`` (the web app) every SQL statement has a deadline
+        (``store.deadline.REQUEST_PATH``), so a hanging database cannot hold an answer.
         """
         engine = make_engine(settings.sqlalchemy_url)
         try:
@@ -118,7 +119,7 @@ class Service:
             raise
         if request_path:  # migrating may take longer than a request's deadline
             engine.dispose()
-            engine = make_engine(settings.sqlalchemy_url, settings.database_timeout)
+            engine = make_engine(settings.sqlalchemy_url, deadline.REQUEST_PATH)
         conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                      socket_timeout=settings.redis_timeout)
         cases = CaseStore(engine, Crypto(settings.secret_key, settings.encryption_keys))

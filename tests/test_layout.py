@@ -15,7 +15,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "hotline.safety", "hotline.voices"),
     ("hotline.store", "hotline.sessions"),
     ("hotline.outbound", "hotline.alerts", "hotline.service", "hotline.calls", "hotline.upkeep",
-     "hotline.forgetting"),
+     "hotline.forgetting", "hotline.health", "hotline.worker_loop"),
     ("hotline.web", "hotline.cli", "hotline.app", "workers"),
 )
 #: Modules that are data tables rather than code, exempt from the size rule.

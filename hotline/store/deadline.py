@@ -18,6 +18,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+#: Deadline of each statement and connection attempt on the request path (the web app):
+#: a filing makes a few statements, and the answer must leave well inside Twilio's 15 s.
+REQUEST_PATH = 2.0
 #: Extra time the client waits beyond the server's statement_timeout: the server's own
 #: error (a usable connection) should win when the server is there to send it.
 CLIENT_GRACE = 0.5
