@@ -89,6 +89,24 @@ class Settings:
     ``ko=HX…,es=HX…``, that tell a worker outside WhatsApp's 24-hour window an organizer
     has their case ({{1}}: the case number); without one the notice is held (encrypted)
     until the worker next writes."""
+    whatsapp_conversation_templates: str = ""
+    """WHATSAPP_CONVERSATION_TEMPLATES: approved WhatsApp templates (HX…) per language, e.g.
+    ``ko=HX…,es=HX…``, asking a worker outside the 24-hour window to reply to read an
+    organizer's message ({{1}}: the case number); the message is held until they write."""
+    center_name: str = ""
+    """CENTER_NAME: the center's name as workers know it, said when an organizer first
+    writes to one; empty: "the hotline"."""
+    center_hours: str = "always"
+    """CENTER_HOURS: when the center answers (``Mon-Fri 09:00-18:00``, center time); outside
+    them a worker writing to an organizer is told once when someone will answer."""
+    conversation_silence_days: int = 7
+    """CONVERSATION_SILENCE_DAYS: a conversation with a worker ends after this long with no
+    message either way."""
+    conversation_answer_minutes: int = 240
+    """CONVERSATION_ANSWER_MINUTES: a worker's message left unanswered this long by their
+    organizer is raised to the coordinators."""
+    urgent_conversation_answer_minutes: int = 60
+    """URGENT_CONVERSATION_ANSWER_MINUTES: the same for an urgent case."""
     smtp_url: str = ""
     """SMTP_URL: e.g. smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; overrides
     the SMTP_HOST… settings."""
@@ -188,21 +206,31 @@ class Settings:
     @property
     def taken_templates(self) -> dict[str, str]:
         """Return WHATSAPP_TAKEN_TEMPLATES as locale → content SID (ValueError if malformed)."""
-        found: dict[str, str] = {}
-        for item in self.whatsapp_taken_templates.split(","):
-            if not item.strip():
-                continue
-            locale, sep, sid = (part.strip() for part in item.partition("="))
-            if not sep or not locale or not sid.startswith("HX"):
-                raise ValueError(f"{item.strip()!r} is not locale=HX…")
-            found[locale] = sid
-        return found
+        return _templates(self.whatsapp_taken_templates)
+
+    @property
+    def conversation_templates(self) -> dict[str, str]:
+        """Return WHATSAPP_CONVERSATION_TEMPLATES as locale → content SID (ValueError if
+        malformed)."""
+        return _templates(self.whatsapp_conversation_templates)
 
     @property
     def digest_clock(self) -> time:
         """Return DIGEST_TIME as a time of day (ValueError if malformed)."""
         hours, _, minutes = self.digest_time.partition(":")
         return time(int(hours), int(minutes))
+
+
+def _templates(setting: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in setting.split(","):
+        if not item.strip():
+            continue
+        locale, sep, sid = (part.strip() for part in item.partition("="))
+        if not sep or not locale or not sid.startswith("HX"):
+            raise ValueError(f"{item.strip()!r} is not locale=HX…")
+        found[locale] = sid
+    return found
 
 
 _ENV_NAMES = {
@@ -229,6 +257,12 @@ _ENV_NAMES = {
     "twilio_api_base_url": "TWILIO_API_BASE_URL",
     "twilio_content_sid": "TWILIO_CONTENT_SID",
     "whatsapp_taken_templates": "WHATSAPP_TAKEN_TEMPLATES",
+    "whatsapp_conversation_templates": "WHATSAPP_CONVERSATION_TEMPLATES",
+    "center_name": "CENTER_NAME",
+    "center_hours": "CENTER_HOURS",
+    "conversation_silence_days": "CONVERSATION_SILENCE_DAYS",
+    "conversation_answer_minutes": "CONVERSATION_ANSWER_MINUTES",
+    "urgent_conversation_answer_minutes": "URGENT_CONVERSATION_ANSWER_MINUTES",
     "smtp_url": "SMTP_URL",
     "smtp_host": "SMTP_HOST",
     "smtp_port": "SMTP_PORT",
@@ -324,7 +358,9 @@ def _validate(settings: Settings) -> Settings:
         if not locale.replace("_", "").isalnum():
             raise ConfigError(f"ENABLED_LANGUAGES: {locale!r} is not a locale code")
     _validate_alerts(settings)
-    _validate_simulator(settings)
+    problem = safety.simulator_problem(settings)
+    if problem:
+        raise ConfigError(problem)
     return settings
 
 
@@ -386,10 +422,11 @@ def _validate_alerts(settings: Settings) -> None:
     except ValueError:
         raise ConfigError(f"ALERT_RETRY_SECONDS={settings.alert_retry_seconds!r}: expected "
                           "comma-separated whole seconds, e.g. 10,60,300") from None
-    try:
-        settings.taken_templates  # noqa: B018 - parsing is the check
-    except ValueError as exc:
-        raise ConfigError(f"WHATSAPP_TAKEN_TEMPLATES: {exc}, e.g. ko=HX…,es=HX…") from None
+    for field_name in ("whatsapp_taken_templates", "whatsapp_conversation_templates"):
+        try:
+            _templates(getattr(settings, field_name))
+        except ValueError as exc:
+            raise ConfigError(f"{_ENV_NAMES[field_name]}: {exc}, e.g. ko=HX…,es=HX…") from None
     if settings.smtp_tls not in ("starttls", "ssl", "none"):
         raise ConfigError("SMTP_TLS must be starttls, ssl or none")
     for field_name, schemes in (("smtp_url", ("smtp://", "smtps://")),
@@ -400,21 +437,3 @@ def _validate_alerts(settings: Settings) -> None:
             raise ConfigError(f"{_ENV_NAMES[field_name]} must start with {' or '.join(schemes)}")
     if "@" not in settings.smtp_from:
         raise ConfigError("SMTP_FROM must be an e-mail address")
-
-
-#: Shortest simulator password accepted.
-MIN_SIMULATOR_PASSWORD = 12
-
-
-def _validate_simulator(settings: Settings) -> None:
-    """Never serve the simulator without a password, nor with a short or common one."""
-    if not settings.simulator_enabled:
-        return
-    if not settings.simulator_password:
-        raise ConfigError("SIMULATOR_PASSWORD is required when SIMULATOR_ENABLED is true")
-    if len(settings.simulator_password) < MIN_SIMULATOR_PASSWORD:
-        raise ConfigError(f"SIMULATOR_PASSWORD must be at least {MIN_SIMULATOR_PASSWORD} "
-                          "characters")
-    if safety.common_password(settings.simulator_password):
-        raise ConfigError("SIMULATOR_PASSWORD is a common or easily guessed password: "
-                          "choose another (or unset it: `./dev run` makes a random one)")

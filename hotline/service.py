@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.alerts.claims import Claims
 from hotline.alerts.dispatch import Dispatcher
 from hotline.config import Settings
+from hotline.conversations.talk import Conversations, Relayed
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
 from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
@@ -33,6 +34,7 @@ from hotline.sessions import connection as redis_factory
 from hotline.sessions import jobs
 from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store.cases import CaseStore
+from hotline.store.conversations import Ended
 from hotline.store.db import make_engine
 from hotline.store.deletions import Deletions
 from hotline.store.deliveries import Purpose
@@ -95,6 +97,7 @@ class Service:
         self.messages = MessageStore(cases.engine, cases.crypto)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
+        self.talk = Conversations(self.dispatcher)  # refuses a malformed CENTER_HOURS
         self.facts = FactsFile(settings.facts_path)  # a broken facts file stops the start
         self.zone: tzinfo = ZoneInfo(settings.center_timezone)
         self._context: Context | None = None
@@ -190,7 +193,11 @@ class Service:
             if not self.sessions.first_time(inbound.sid):
                 log.info("organizer command already handled (MessageSid seen)")
                 return Handled((), duplicate=True)
-            return Handled((self.claims.answer(organizer, inbound, now),))
+            answer = self.talk.organizer_says(organizer, inbound, now)
+            if answer is None:  # not a conversation command: OK, DONE, START or help
+                answer = self.talk.after_claims(
+                    inbound, self.claims.answer(organizer, inbound, now), now)
+            return Handled((answer,) if answer else ())
         except (SQLAlchemyError, redis.RedisError) as exc:
             log.error("organizer command failed: %s", type(exc).__name__)
             return Handled((self.claims.unavailable(organizer),))
@@ -253,6 +260,16 @@ class Service:
                 return Handled((), duplicate=True)
             if not loaded.opted_out and not loaded.session.updated:
                 loaded = self._known_opt_out(loaded, inbound.sender)
+            prefix: tuple[str, ...] = ()
+            if loaded.talk is not None and not loaded.opted_out:
+                relayed = self._relay(loaded, inbound, now)
+                if not relayed.to_bot:  # to their organizer: the bot says nothing
+                    self.sessions.save(turn, loaded.session, _to_json(relayed.bodies).encode())
+                    saved = True
+                    if loaded.held:
+                        self.release_held(inbound)
+                    return Handled(relayed.bodies)
+                prefix = relayed.bodies
             outcome = step(loaded.session, inbound, now, self.context())
             session, replies = outcome.session, outcome.replies
             ref: str | None = None
@@ -275,6 +292,7 @@ class Service:
                 elif isinstance(effect, OptOut):
                     self.optouts.record(effect.sender, now)
                     self.sessions.opt_out(effect.sender)
+                    self.talk.worker_gone(effect.sender, Ended.OPTED_OUT, now)
                 elif isinstance(effect, OptIn):
                     self.optouts.lift(effect.sender)
                     self.sessions.opt_in(effect.sender)
@@ -282,7 +300,8 @@ class Service:
                     self.erase(effect.sender, now)
                     erased = True
             locale = session.locale or loaded.session.locale or "en"
-            bodies = tuple(self.render(reply, locale, inbound.channel, ref) for reply in replies)
+            bodies = prefix + tuple(self.render(reply, locale, inbound.channel, ref)
+                                    for reply in replies)
             if erased:
                 log.info("sender erased at their request")
                 # keep nothing, not even this reply; only the bare mark that this
@@ -314,6 +333,18 @@ class Service:
                 with contextlib.suppress(redis.RedisError):
                     self.sessions.unlock(turn)
 
+    def _relay(self, loaded: Loaded, inbound: Inbound, now: datetime) -> Relayed:
+        """Pass a message to the organizer its sender talks with, unless it is one the bot
+        always answers (``dialogue.conversation.route``)."""
+        assert loaded.talk is not None
+        flood = loaded.recent > self.settings.reply_limit_per_minute
+        try:
+            return self.talk.worker_turn(loaded.talk, loaded.session, inbound, now,
+                                         self.context(), flood=flood)
+        except SQLAlchemyError as exc:
+            log.error("worker message not passed to their organizer: %s", type(exc).__name__)
+            return Relayed(self.talk.not_passed(loaded.session.locale, inbound))
+
     def _known_opt_out(self, loaded: Loaded, sender: str) -> Loaded:
         """At the start of a conversation, look for a STOP Redis does not know about (one
         Twilio reported, or Redis lost its data) and remember it there."""
@@ -331,7 +362,9 @@ class Service:
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data, and
         the messages sent or held for them (a held one is never sent), and (queued for
-        the upkeep, which retries) their messages in Twilio's log."""
+        the upkeep, which retries) their messages in Twilio's log; their conversation
+        with an organizer ends and its messages go."""
+        self.talk.worker_gone(sender, Ended.ERASED, now or datetime.now(UTC))
         touched = self.cases.erase_sender(sender, now)
         self.messages.erase(sender, now)
         if self.settings.twilio_account_sid:  # else the REST API cannot be reached
