@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ import redis
 from rq import Retry
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline import spooling
 from hotline.alerts.claims import Claims
 from hotline.alerts.dispatch import Dispatcher
 from hotline.config import Settings
@@ -27,7 +27,6 @@ from hotline.dialogue import messages
 from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
 from hotline.dialogue.inbound import Channel, Inbound
-from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
@@ -48,10 +47,6 @@ from hotline.words.facts import FactsFile
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[str, Inbound, tuple[str, ...], bool], bool]
-"""Sends replies outside a webhook response (the spool drain) through the one path to a
-worker: ``deliver(key, inbound, bodies, forget)``; True once each was sent, held or
-refused (False: try again later)."""
 
 #: The RQ job that alerts organizers about a case (hotline never imports workers).
 ALERT_JOB = "workers.alerts.alert_case"
@@ -101,7 +96,7 @@ class Service:
         self.facts = FactsFile(settings.facts_path)  # a broken facts file stops the start
         self.zone: tzinfo = ZoneInfo(settings.center_timezone)
         self._context: Context | None = None
-        self._erased_replies: set[int] = set()
+        self.erased_replies: set[int] = set()
         self.languages = self._offered()
 
     @classmethod
@@ -172,7 +167,7 @@ class Service:
         if answered is not None:
             return answered
         try:
-            return self._handle(inbound, now)
+            return self.handle_now(inbound, now)
         except (redis.RedisError, Busy) as exc:
             log.error("message spooled: %s", type(exc).__name__)
             return self._spooled(inbound, now)
@@ -203,48 +198,15 @@ class Service:
             return Handled((self.claims.unavailable(organizer),))
 
     def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
-        try:
-            self.spool.put(inbound, now)
-            if self.optouts.opted_out(inbound.sender):
-                return Handled((), spooled=True)  # kept for START; never answered now
-        except SQLAlchemyError as exc:
-            log.critical("message lost: Redis and the database are both down (%s)",
-                         type(exc).__name__)
-        guess = detect(inbound.text)
-        locales = [guess] if guess in self.languages else list(self.languages)
-        msgid = messages.OUTAGE_WITH_PHONE if self.settings.center_phone else messages.OUTAGE
-        reply = Reply(msgid, {"phone": self.settings.center_phone})
-        body = "\n\n".join(self.render(reply, loc, inbound.channel, None) for loc in locales)
-        return Handled((body,), spooled=True)
+        return spooling.answer_later(self, inbound, now)
 
-    def drain_spool(self, deliver: Deliver) -> int:
-        """Replay spooled messages once Redis is back; send their replies by ``deliver``.
+    def drain_spool(self, deliver: spooling.Deliver) -> int:
+        """Replay spooled messages once Redis is back; send their replies by ``deliver``
+        (``spooling.drain``)."""
+        return spooling.drain(self, deliver)
 
-        Each message goes through the normal path (so a MessageSid is still handled once);
-        a message is marked handled before its replies go out and sent after, so a crash
-        in between re-sends at most that one message's replies.
-        """
-        replayed = 0
-        for row_id, received_at, inbound in self.spool.waiting():
-            try:
-                handled = self._handle(inbound, received_at)
-            except (redis.RedisError, Busy) as exc:
-                log.warning("spool drain paused: %s", type(exc).__name__)
-                break
-            # a duplicate was answered already (Twilio's retry, or reconciliation)
-            self.spool.handled(row_id, () if handled.duplicate else handled.bodies)
-            if handled.erased:  # its answer goes out, but nothing is kept about whom
-                self._erased_replies.add(row_id)
-            replayed += 1
-        for row_id, inbound, bodies in self.spool.unsent():
-            forget = row_id in self._erased_replies
-            if bodies and not deliver(f"spool:{row_id}", inbound, bodies, forget):
-                break  # Twilio is failing: the rest wait for the next tick, in order
-            self.spool.sent(row_id)
-            self._erased_replies.discard(row_id)
-        return replayed
-
-    def _handle(self, inbound: Inbound, now: datetime) -> Handled:
+    def handle_now(self, inbound: Inbound, now: datetime) -> Handled:
+        """Answer one message now; raise if Redis fails (``handle`` spools it then)."""
         stamp = int(now.timestamp())
         turn = self.sessions.begin(inbound.sender, inbound.sid, stamp // 60, whatsapp_at=(
             stamp if inbound.channel == Channel.WHATSAPP else None))

@@ -15,7 +15,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "hotline"),
     ("hotline.store", "hotline.sessions"),
     ("hotline.outbound", "hotline.alerts", "hotline.conversations", "hotline.service",
-     "hotline.upkeep"),
+     "hotline.spooling", "hotline.upkeep"),
     ("hotline.web", "hotline.cli", "hotline.app", "workers"),
 )
 #: Modules that are data tables rather than code, exempt from the size rule.
