@@ -5,7 +5,8 @@ replay inbound messages kept in the spool and text their replies, reconcile with
 Twilio's list of inbound messages (any MessageSid we never saw is handled now), send what
 was held for workers whose WhatsApp window is open again, delete at Twilio what erasure
 and retention queued, e-mail coordinators 30, 7 and 1 days before a dated figure runs
-out, and, once a day, strip personal data from cases and worker messages past
+out, sweep the conversations between organizers and workers (``conversations.sweeping``)
+and, once a day, strip personal data from cases, worker messages and conversations past
 RETENTION_DAYS (and queue the deletion of Twilio's older messages).
 Replies go out through the one path to a worker (``hotline.outbound.to_worker``).
 """
@@ -61,6 +62,7 @@ class Report:
     expired: int = 0
     deleted_at_twilio: int = 0
     reminded: int = 0
+    conversations: int = 0
 
 
 class Upkeep:
@@ -86,6 +88,8 @@ class Upkeep:
             deleted_at_twilio=self._guarded("twilio deletions",
                                             lambda: self.forgetting.run(now).deleted),
             reminded=self._guarded("facts", lambda: send_reminders(self.service, now)),
+            conversations=self._guarded("conversations",
+                                        lambda: self.service.talk.sweep(now)),
         )
         log.info("upkeep: %s", report)
         return report
@@ -146,6 +150,7 @@ class Upkeep:
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
         self.service.messages.strip_older_than(cutoff, now)
+        self.service.talk.store.strip_older_than(cutoff)
         stripped = self.service.cases.strip_older_than(cutoff, now)
         if self.twilio.configured:
             self.service.deletions.before(cutoff, now)
