@@ -198,7 +198,7 @@ class Service:
             return Handled((self.claims.unavailable(organizer),))
 
     def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
-        return spooling.answer_later(self, inbound, now)
+        return Handled(spooling.answer_later(self, inbound, now), spooled=True)
 
     def drain_spool(self, deliver: spooling.Deliver) -> int:
         """Replay spooled messages once Redis is back; send their replies by ``deliver``

@@ -19,7 +19,7 @@ from hotline.dialogue.replies import Reply
 from hotline.sessions.store import Busy
 
 if TYPE_CHECKING:
-    from hotline.service import Handled, Service
+    from hotline.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +29,12 @@ worker: ``deliver(key, inbound, bodies, forget)``; True once each was sent, held
 refused (False: try again later)."""
 
 
-def answer_later(service: Service, inbound: Inbound, now: datetime) -> Handled:
-    """Keep a message Redis could not take, and tell the worker we will answer soon."""
-    from hotline.service import Handled
-
+def answer_later(service: Service, inbound: Inbound, now: datetime) -> tuple[str, ...]:
+    """Keep a message Redis could not take; return the answer that we will answer soon."""
     try:
         service.spool.put(inbound, now)
         if service.optouts.opted_out(inbound.sender):
-            return Handled((), spooled=True)  # kept for START; never answered now
+            return ()  # kept for START; never answered now
     except SQLAlchemyError as exc:
         log.critical("message lost: Redis and the database are both down (%s)",
                      type(exc).__name__)
@@ -45,7 +43,7 @@ def answer_later(service: Service, inbound: Inbound, now: datetime) -> Handled:
     phone = service.settings.center_phone
     reply = Reply(messages.OUTAGE_WITH_PHONE if phone else messages.OUTAGE, {"phone": phone})
     body = "\n\n".join(service.render(reply, loc, inbound.channel, None) for loc in locales)
-    return Handled((body,), spooled=True)
+    return (body,)
 
 
 def drain(service: Service, deliver: Deliver) -> int:

@@ -139,14 +139,15 @@ def _open(talk: Conversations, case: CaseView, organizer: Organizer, sender: str
 
 def _bye(talk: Conversations, organizer: Organizer, case_id: int, ref: str, locale: str,
          now: datetime) -> str:
-    conversation = talk.store.open_for_case(case_id)
-    if conversation is None:
-        return talk.say(words.NO_CONVERSATION, locale, ref=ref)
     assignment = talk.w.assignments.get(case_id)
     if not organizer.coordinating and (assignment is None
                                        or assignment.claimed_by != organizer.id):
-        name = assignment.claimed_name if assignment else None
-        return talk.say(words.NOT_YOURS, locale, ref=ref, name=name or "?")
+        if assignment is None or assignment.claimed_by is None:
+            return talk.say(words.NOT_TAKEN, locale, ref=ref)
+        return talk.say(words.NOT_YOURS, locale, ref=ref, name=assignment.claimed_name or "?")
+    conversation = talk.store.open_for_case(case_id)
+    if conversation is None:
+        return talk.say(words.NO_CONVERSATION, locale, ref=ref)
     talk.end(conversation, Ended.BYE, now)
     return talk.say(words.BYE, locale, ref=ref)
 

@@ -69,7 +69,8 @@ def _raise(talk: Conversations, conversation: Conversation, now: datetime) -> in
     """Tell the coordinators (or DIGEST_TO) that a worker waits for an answer."""
     w = talk.w
     assert conversation.waiting_since is not None
-    scope = say.event_scope(conversation.id, "u", int(conversation.waiting_since.timestamp()))
+    # one notice per wait, named by when the wait began
+    scope = say.event_scope(conversation.id, "u", say.wait_stamp(conversation.waiting_since))
     coordinators = [o for o in w.organizers.all() if o.active and o.role == Role.COORDINATOR
                     and o.id != conversation.organizer_id
                     and talk.dispatcher.transports_for(o, Purpose.CONVERSATION)]

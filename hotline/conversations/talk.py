@@ -43,6 +43,7 @@ from hotline.dialogue.inbound import Channel, Inbound
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.session import Session
 from hotline.sessions.store import talk_key
+from hotline.store.assignments import Assignment
 from hotline.store.cases import CaseView
 from hotline.store.conversations import Conversation, ConversationStore, Direction, Ended
 from hotline.store.deliveries import Purpose, Status, Transport
@@ -124,31 +125,17 @@ class Conversations:
 
     def from_worker(self, conversation_id: int, inbound: Inbound, now: datetime, *,
                     relay: bool = True) -> Relayed:
-        """Record a worker's message on their case and relay it to their organizer.
-
-        A conversation that ended meanwhile (the flag outlived it) passes the message to
-        the bot; one past its silence, or whose case was closed, ends now and the worker
-        is told so before the bot answers. ``relay`` False (a flood) records only.
-        """
-        worker_id = self.crypto.sender_id(inbound.sender)
-        conversation = self.store.get(conversation_id)
-        if conversation is None or not conversation.open or conversation.worker_id != worker_id:
-            self._unflag(worker_id)
-            return Relayed(to_bot=True)
-        case = self.w.cases.get(conversation.case_id)
-        assignment = self.w.assignments.get(conversation.case_id)
-        silent = now - conversation.last_at >= self.silence
-        if case is None or assignment is None or assignment.closed_at is not None or silent:
-            self.end(conversation, Ended.SILENCE if silent else Ended.DONE, now,
-                     tell_worker=False, tell_organizer=silent)
-            ref = case.ref if case else "?"
-            return Relayed(self._worker_line(worker_words.ENDED, case, inbound, ref=ref),
-                           to_bot=True)
+        """Record a worker's message on their case and relay it to their organizer
+        (``relay`` False, a flood: record only)."""
+        live = self._live(conversation_id, inbound, now)
+        if isinstance(live, Relayed):
+            return live
+        conversation, case, assignment = live
         bodies: tuple[str, ...] = ()
         owner = self.w.organizers.get(conversation.organizer_id or 0)
         if assignment.claimed_by is not None and assignment.claimed_by != conversation.organizer_id:
             owner = self.w.organizers.get(assignment.claimed_by)
-            if owner is not None:
+            if owner is not None:  # reassigned; the sweep has not run yet
                 self.hand_over(conversation, owner, now, tell_worker=False)
                 bodies += self._worker_line(self._handed_over_msgid(), case, inbound,
                                             name=worker_words.first_name(owner.name),
@@ -169,15 +156,36 @@ class Conversations:
     def leave(self, conversation_id: int, inbound: Inbound, now: datetime) -> tuple[str, ...]:
         """End a conversation the worker left with MENU (the organizer is told); return
         the line that goes before the menu."""
-        conversation = self.store.get(conversation_id)
-        self._unflag(self.crypto.sender_id(inbound.sender))
-        if conversation is None or not conversation.open:
-            return ()
+        live = self._live(conversation_id, inbound, now)
+        if isinstance(live, Relayed):
+            return live.bodies
+        conversation, case, _ = live
         self.end(conversation, Ended.MENU, now, tell_worker=False)
         owner = self.w.organizers.get(conversation.organizer_id or 0)
-        case = self.w.cases.get(conversation.case_id)
         return self._worker_line(worker_words.LEFT, case, inbound,
                                  name=worker_words.first_name(owner.name if owner else ""))
+
+    def _live(self, conversation_id: int, inbound: Inbound, now: datetime
+              ) -> tuple[Conversation, CaseView, Assignment] | Relayed:
+        """Return a worker's open conversation, its case and who has it; or, if it is
+        over, what to tell the worker before the bot answers. One that ended meanwhile
+        (the flag outlived it) says nothing; one past its silence, or whose case was
+        closed, ends now and the worker is told so."""
+        worker_id = self.crypto.sender_id(inbound.sender)
+        conversation = self.store.get(conversation_id)
+        if conversation is None or not conversation.open or conversation.worker_id != worker_id:
+            self._unflag(worker_id)
+            return Relayed(to_bot=True)
+        case = self.w.cases.get(conversation.case_id)
+        assignment = self.w.assignments.get(conversation.case_id)
+        silent = now - conversation.last_at >= self.silence
+        if case is None or assignment is None or assignment.closed_at is not None or silent:
+            self.end(conversation, Ended.SILENCE if silent else Ended.DONE, now,
+                     tell_worker=False, tell_organizer=silent)
+            ref = case.ref if case else "?"
+            return Relayed(self._worker_line(worker_words.ENDED, case, inbound, ref=ref),
+                           to_bot=True)
+        return conversation, case, assignment
 
     def worker_gone(self, sender: str, why: Ended, now: datetime) -> None:
         """STOP or erasure: end the worker's conversation (their organizer is told), and

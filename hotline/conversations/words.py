@@ -10,6 +10,7 @@ relay to the organizer it was addressed to, never in a notice.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from hotline.alerts import texts as alerts
 from hotline.alerts.wiring import Wiring
@@ -101,6 +102,11 @@ def event_scope(conversation_id: int, event: str, stamp: int) -> str:
     return f"v{conversation_id}{event}{stamp}"
 
 
+def wait_stamp(since: datetime) -> int:
+    """Name a worker's wait for an answer by when it began (milliseconds)."""
+    return int(since.timestamp() * 1000)
+
+
 def relayed(r: alerts.Renderer, ref: str, text: str, photos: int, locale: str, *,
             sms: bool, fold: bool) -> str:
     """Write a worker's message for their organizer: ``[482135] …``, by SMS within an
@@ -171,7 +177,7 @@ def write(wiring: Wiring, row: Delivery) -> tuple[Organizer | None, str, str] | 
     if event[2] == "u":
         since = conversation.waiting_since
         if (since is None or conversation.closed_at is not None
-                or int(since.timestamp()) != int(event[3])):
+                or wait_stamp(since) != int(event[3])):
             return None  # answered (or ended) meanwhile
         waited = row.created_at - since
         params["minutes"] = max(int(waited.total_seconds() // 60), 0)
