@@ -278,7 +278,8 @@ def session_memory(service: Service, block: int, sessions: int, crypto: Crypto,
                     sample_value[kind] = raw
                     sample_key[kind] = key
     # drop what each message leaves (reply cache, rate counter): what stays is the session
-    per_message_keys = [k for k in keys if _key_kind(k.decode(), prefix) in ("reply", "rate")]
+    per_message_keys = [k for k in keys
+                        if _key_kind(k.decode(), prefix) in ("reply", "rate", "handled")]
     for start in range(0, len(per_message_keys), 1000):
         conn.delete(*per_message_keys[start:start + 1000])
     residual = int(conn.info("memory")["used_memory"])
@@ -292,6 +293,7 @@ def session_memory(service: Service, block: int, sessions: int, crypto: Crypto,
         "keys": {kind: {"count": len(v), "mean": statistics.fmean(v), "max": max(v)}
                  for kind, v in sorted(by_kind.items())},
         "sample_session_json": session_json,
+        "handled_deleted": True,
         "sample_value_bytes": {k: len(v) for k, v in sample_value.items()},
     }
 
@@ -332,10 +334,12 @@ def wsgi_cpu(app: Any, block: int, senders: int) -> float:
 
 
 def _key_kind(key: str, prefix: str) -> str:
-    """Name a hotline key by its role: session, language, reply (dedupe), rate, lock."""
+    """Name a hotline key by its role: session, language, reply (dedupe), rate, lock,
+    handled (a MessageSid, kept through erasure), whatsapp window."""
     rest = key.removeprefix(prefix)
     tag = rest.split(":", 1)[0]
-    return {"s": "session", "l": "language", "m": "reply", "r": "rate", "k": "lock"}.get(
+    return {"s": "session", "l": "language", "m": "reply", "r": "rate", "k": "lock",
+            "h": "handled", "wa": "whatsapp window"}.get(
         tag, tag or "other")
 
 

@@ -250,13 +250,20 @@ def markdown(r: dict[str, Any], started: datetime, png: str | None) -> str:
         w("| --- | --- | ---: | ---: | ---: |")
         kept = {"session": "per session (idle expiry, 72 h with a draft)",
                 "language": "per session (a year)", "reply": "per message (24 h)",
-                "rate": "per sender and minute (60 s)", "lock": "while handling"}
+                "rate": "per sender and minute (60 s)", "lock": "while handling",
+                "handled": "per message (8 days, through erasure)",
+                "whatsapp window": "per WhatsApp sender (24 h)",
+                # the names of results written before these keys had one
+                "h": "per message (8 days, through erasure)",
+                "wa": "per WhatsApp sender (24 h)"}
         for kind, v in memory["keys"].items():
             w(f"| {kind} | {kept.get(kind, '')} | {v['count']} | {v['mean']:.0f} | "
               f"{v['max']} |")
         w(f"\n`INFO memory` used_memory grew {memory['used_memory_delta_per_session']:.0f} B "
           "per worker with everything; after deleting the per-message keys (reply cache, "
-          f"rate counter), {memory['used_memory_residual_per_session']:.0f} B per idle "
+          "rate counter"
+          + (", handled MessageSids" if memory.get("handled_deleted") else "")
+          + f"), {memory['used_memory_residual_per_session']:.0f} B per idle "
           "session remain.")
         draft = r.get("draft_session") or {}
         if draft:

@@ -6,16 +6,14 @@ A bad value fails at start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import time
 from pathlib import Path
-from time import sleep
 from typing import Any
 
-from hotline import safety
-from hotline.crypto import Crypto
+from hotline import safety, voices
+from hotline.crypto import Crypto, kept_secret
 
 #: Where the repository's ``locales/`` is when running from a checkout.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -90,21 +88,15 @@ class Settings:
     has their case ({{1}}: the case number); without one the notice is held (encrypted)
     until the worker next writes."""
     whatsapp_conversation_templates: str = ""
-    """WHATSAPP_CONVERSATION_TEMPLATES: approved WhatsApp templates (HX…) per language, e.g.
-    ``ko=HX…,es=HX…``, asking a worker outside the 24-hour window to reply to read an
-    organizer's message ({{1}}: the case number); the message is held until they write."""
+    """WHATSAPP_CONVERSATION_TEMPLATES: templates (``ko=HX…``) asking a worker to reply."""
     center_name: str = ""
-    """CENTER_NAME: the center's name as workers know it, said when an organizer first
-    writes to one; empty: "the hotline"."""
+    """CENTER_NAME: the center's name, said when an organizer first writes to a worker."""
     center_hours: str = "always"
-    """CENTER_HOURS: when the center answers (``Mon-Fri 09:00-18:00``, center time); outside
-    them a worker writing to an organizer is told once when someone will answer."""
+    """CENTER_HOURS: when the center answers (``Mon-Fri 09:00-18:00``, center time)."""
     conversation_silence_days: int = 7
-    """CONVERSATION_SILENCE_DAYS: a conversation with a worker ends after this long with no
-    message either way."""
+    """CONVERSATION_SILENCE_DAYS: a conversation ends after this long with no message."""
     conversation_answer_minutes: int = 240
-    """CONVERSATION_ANSWER_MINUTES: a worker's message left unanswered this long by their
-    organizer is raised to the coordinators."""
+    """CONVERSATION_ANSWER_MINUTES: unanswered this long, a worker is raised to coordinators."""
     urgent_conversation_answer_minutes: int = 60
     """URGENT_CONVERSATION_ANSWER_MINUTES: the same for an urgent case."""
     smtp_url: str = ""
@@ -152,6 +144,13 @@ class Settings:
     past it nothing new is filed (a new report while one is open is added to it)."""
     retention_days: int = 365
     """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
+    voices: str = ("ko=Polly.Seoyeon-Neural/ko-KR,es=Polly.Lupe-Neural/es-US,"
+                   "en=Polly.Joanna-Neural/en-US")
+    """VOICES: ``locale=Voice/language-tag`` of each language on calls, in menu order."""
+    voice_record_seconds: int = 180
+    """VOICE_RECORD_SECONDS: the longest message a caller may leave for an organizer."""
+    voice_speech: bool = False
+    """VOICE_SPEECH: callers may also say a menu option's number (speech recognition)."""
     simulator_enabled: bool = False
     """SIMULATOR_ENABLED: serve the staff's chat simulator at /simulator (needs
     SIMULATOR_PASSWORD); ``hotline run`` turns it on in development."""
@@ -160,6 +159,9 @@ class Settings:
     production)."""
     log_level: str = "INFO"
     """LOG_LEVEL: Python logging level name."""
+    proxy_hops: int = 0
+    """PROXY_HOPS: how many proxies in front of the web process set X-Forwarded-For and
+    X-Forwarded-Proto (1 behind a platform's router); 0 trusts none."""
 
     @property
     def var_path(self) -> Path:
@@ -213,6 +215,11 @@ class Settings:
         """Return WHATSAPP_CONVERSATION_TEMPLATES as locale → content SID (ValueError if
         malformed)."""
         return _templates(self.whatsapp_conversation_templates)
+
+    @property
+    def voice_map(self) -> dict[str, tuple[str, str]]:
+        """Return VOICES as locale → (Twilio voice, language tag) (ValueError if malformed)."""
+        return voices.parse(self.voices)
 
     @property
     def digest_clock(self) -> time:
@@ -282,9 +289,13 @@ _ENV_NAMES = {
     "reply_limit_per_minute": "REPLY_LIMIT_PER_MINUTE",
     "cases_per_day": "CASES_PER_DAY",
     "retention_days": "RETENTION_DAYS",
+    "voices": "VOICES",
+    "voice_record_seconds": "VOICE_RECORD_SECONDS",
+    "voice_speech": "VOICE_SPEECH",
     "simulator_enabled": "SIMULATOR_ENABLED",
     "simulator_password": "SIMULATOR_PASSWORD",
     "log_level": "LOG_LEVEL",
+    "proxy_hops": "PROXY_HOPS",
 }
 
 #: The development Twilio token (refused in production).
@@ -358,6 +369,7 @@ def _validate(settings: Settings) -> Settings:
         if not locale.replace("_", "").isalnum():
             raise ConfigError(f"ENABLED_LANGUAGES: {locale!r} is not a locale code")
     _validate_alerts(settings)
+    _validate_voice(settings)
     problem = safety.simulator_problem(settings)
     if problem:
         raise ConfigError(problem)
@@ -379,29 +391,10 @@ def _complete(settings: Settings) -> Settings:
 
 def _dev_secret(var_dir: Path) -> str:
     """Return a random secret kept in var/, shared by every local process."""
-    return kept_secret(var_dir / "secret_key", 32)
-
-
-def kept_secret(path: Path, size: int) -> str:
-    """Return the random token stored at ``path``, creating it (0600) the first time.
-
-    Several processes may start at once: exactly one creates it, the others read it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(size))
-    for _ in range(50):  # a racing creator may not have written it yet
-        text = path.read_text().strip()
-        if text:
-            return text
-        sleep(0.02)
-    raise ConfigError(f"{path} is empty; delete it and start again")
+    try:
+        return kept_secret(var_dir / "secret_key", 32)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _validate_alerts(settings: Settings) -> None:
@@ -437,3 +430,13 @@ def _validate_alerts(settings: Settings) -> None:
             raise ConfigError(f"{_ENV_NAMES[field_name]} must start with {' or '.join(schemes)}")
     if "@" not in settings.smtp_from:
         raise ConfigError("SMTP_FROM must be an e-mail address")
+
+
+def _validate_voice(settings: Settings) -> None:
+    """Refuse voice settings Twilio would reject only once a worker calls."""
+    try:
+        settings.voice_map  # noqa: B018 - parsing is the check
+    except ValueError as exc:
+        raise ConfigError(f"VOICES: {exc}, e.g. ko=Polly.Seoyeon-Neural/ko-KR") from None
+    if settings.voice_record_seconds > voices.MAX_RECORD_SECONDS:
+        raise ConfigError(f"VOICE_RECORD_SECONDS: at most {voices.MAX_RECORD_SECONDS}")

@@ -382,13 +382,13 @@ class Service:
             return None
         log.info("case filed: id=%d kind=%s", case_id, effect.kind)
         self.enqueue_alert(case_id)
-        if not self._someone_reachable():
+        if not self.someone_reachable():
             log.error("case %d filed with no organizer to alert; the worker was told", case_id)
             return ref, Reply(messages.FILED_UNREACHED_WITH_PHONE if phone
                               else messages.FILED_UNREACHED, {"phone": phone}, needs_ref=True)
         return ref, None
 
-    def _someone_reachable(self) -> bool:
+    def someone_reachable(self) -> bool:
         """Tell whether some active organizer can be alerted by a configured transport."""
         try:
             return any(o.active and self.dispatcher.transports_for(o, Purpose.ALERT)

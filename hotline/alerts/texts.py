@@ -53,11 +53,15 @@ HEADLINE_ESCALATED = N_("Still open after {minutes} min: case {ref}")
 HEADLINE_COORDINATOR = N_("Nobody took case {ref} after two alerts")
 # TRANSLATORS: organizer alert line; {reasons} e.g. "injury, violence".
 URGENT = N_("URGENT: {reasons}")
-# TRANSLATORS: organizer alert line; {kind} is "Report" or "Callback request",
-# {language} the worker's language, e.g. "Report in Spanish".
+# TRANSLATORS: organizer alert line; {kind} is "Report", "Callback request" or
+# "Voicemail", {language} the worker's language, e.g. "Report in Spanish".
 WHO = N_("{kind} in {language}")
 REPORT = N_("Report")
 CALLBACK = N_("Callback request")
+# TRANSLATORS: a case that is a message a worker left on the hotline's voice line.
+VOICEMAIL = N_("Voicemail")
+#: What each kind of case is called in alerts, the digest and answers to organizers.
+KINDS = {"report": REPORT, "callback": CALLBACK, "voicemail": VOICEMAIL}
 # TRANSLATORS: organizer alert line: the worker's type of work.
 WORK = N_("Work: {industry}")
 # TRANSLATORS: organizer alert line: the issue types, e.g. "Tips taken; Sick leave denied".
@@ -94,6 +98,8 @@ STORY = N_("Their words: {story}")
 # TRANSLATORS: the story did not fit in the SMS.
 STORY_CUT = N_("(continued in the e-mail)")
 PHOTOS = N_("Photos: {count} (links in the e-mail)")
+# TRANSLATORS: answer to an organizer who took a voicemail case: how many recordings.
+RECORDINGS = N_("Voice messages: {count} (links in the e-mail)")
 # TRANSLATORS: last line of the answer to an organizer's OK. Keep "DONE".
 HOW_TO_CLOSE = N_("Send DONE {ref} when the case is closed.")
 # TRANSLATORS: an organizer sent OK for a case another organizer has.
@@ -257,7 +263,7 @@ def _alert(r: Renderer, facts: Facts, locale: str, level: int, minutes: int, sha
         lines.append(Reply(URGENT, {"reasons": _shown(reasons, keep_reasons, ", ")
                                     if reasons else "!"}))
     if keep_who:
-        kind = Msg(CALLBACK if facts.kind == "callback" else REPORT)
+        kind = Msg(KINDS.get(facts.kind, REPORT))
         lines.append(Reply(WHO, {"kind": kind,
                                  "language": language_name(facts.locale, locale)}))
     if keep_work and facts.industry:
@@ -291,16 +297,17 @@ def taken(r: Renderer, ref: str, name: str | None, locale: str) -> str:
 def claimed(r: Renderer, case: CaseView, locale: str, *, has_email: bool) -> str:
     """Answer an organizer's OK: the case, how to reach the worker, the report."""
     lines = [r.render(Reply(CLAIMED, {"ref": case.ref}), locale)]
-    lines.append(r.render(Reply(WHO, {"kind": Msg(CALLBACK if case.kind == "callback"
-                                                  else REPORT),
+    lines.append(r.render(Reply(WHO, {"kind": Msg(KINDS.get(case.kind, REPORT)),
                                       "language": language_name(case.locale, locale)}),
                           locale))
     if not case.consent:
         lines.append(r.render(Reply(NO_CONSENT), locale))
     else:
         lines.append(_contact(r, case, locale))
-        if case.kind != "callback":
+        if case.kind == "report":
             lines.extend(_report_lines(r, case, locale, has_email=has_email))
+        elif case.kind == "voicemail":
+            lines.append(r.render(Reply(RECORDINGS, {"count": len(case.media)}), locale))
     lines.append(r.render(Reply(HOW_TO_CLOSE, {"ref": case.ref}), locale))
     return "\n".join(line for line in lines if line)
 
@@ -395,7 +402,7 @@ def _digest_line(r: Renderer, case: OpenCase, now: datetime, locale: str) -> str
         marks.append(r.render(Reply(DIGEST_URGENT), locale))
     if case.level and case.claimed_name is None:
         marks.append(r.render(Reply(DIGEST_ESCALATED), locale))
-    kind = r.render(Reply(CALLBACK if case.kind == "callback" else REPORT), locale)
+    kind = r.render(Reply(KINDS.get(case.kind, REPORT)), locale)
     fields = [case.ref, _age(now - case.created_at), *marks, kind,
               language_name(case.locale, locale)]
     if case.industry:

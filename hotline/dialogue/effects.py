@@ -9,6 +9,7 @@ from enum import StrEnum
 class CaseKind(StrEnum):
     REPORT = "report"
     CALLBACK = "callback"
+    VOICEMAIL = "voicemail"  # a message left on the voice line (hotline.calls)
 
 
 @dataclass(frozen=True)

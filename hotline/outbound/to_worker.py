@@ -186,7 +186,9 @@ class ToWorker:
             row = db.scalars(select(CaseRow).where(CaseRow.id == case_id)).first()
             if row is None:
                 return Contact(None, None, Channel.SMS, "no case")
-            method, channel = row.contact_method, Channel(row.channel)
+            method = row.contact_method
+            # a case from a phone call ("voice") is answered by SMS to the calling number
+            channel = Channel.WHATSAPP if row.channel == Channel.WHATSAPP else Channel.SMS
             try:
                 sender = self.crypto.decrypt(row.sender_enc)
                 contact = self.crypto.decrypt(row.contact_enc)

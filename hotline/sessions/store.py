@@ -172,6 +172,13 @@ class SessionStore:
         values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
         return self._loaded(state_key, language_key, replies + sid, *values)
 
+    def language(self, sender: str) -> str | None:
+        """Return the language a sender chose or wrote in, if it is remembered (the
+        voice line skips its language choice for a worker who has texted us)."""
+        key = self._keys(sender)[1]
+        raw: bytes | None = self.conn.get(key)  # type: ignore[assignment]
+        return self._language(raw, key) if raw else None
+
     def begin(self, sender: str, sid: str, minute: int = 0,
               wait: float = LOCK_WAIT_SECONDS, *, whatsapp_at: int | None = None) -> Turn:
         """Lock the sender, load the session, check the MessageSid and count the message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -159,11 +159,13 @@ class CaseStore:
         except Exception:  # noqa: BLE001 - any failure means unhealthy
             return False
 
-    def file(self, effect: FileCase, now: datetime | None = None) -> tuple[int, str]:
+    def file(self, effect: FileCase, now: datetime | None = None, *,
+             events: Sequence[tuple[str, str]] = ()) -> tuple[int, str]:
         """Commit a case and return (id, ref); the ref is shown only after this returns.
 
-        Core inserts in one transaction (case, photos, first event, outbox row): the
-        ORM's unit of work cost twice as much CPU here, on the worker's time.
+        Core inserts in one transaction (case, photos, first event, ``events`` as
+        (kind, detail), outbox row): the ORM's unit of work cost twice as much CPU here,
+        on the worker's time.
         """
         now = now or datetime.now(UTC)
         enc = self.crypto.encrypt
@@ -197,15 +199,23 @@ class CaseStore:
                     if media:
                         conn.execute(insert(MediaRow),
                                      [{**m, "case_id": case_id} for m in media])
-                    conn.execute(insert(EventRow), {
-                        "case_id": case_id, "at": now, "kind": "filed",
-                        "detail": str(effect.kind)})
+                    conn.execute(insert(EventRow), [
+                        {"case_id": case_id, "at": now, "kind": kind, "detail": detail[:200]}
+                        for kind, detail in (("filed", str(effect.kind)), *events)])
                     conn.execute(insert(AlertIntentRow),
                                  {"case_id": case_id, "created_at": now})
                     return case_id, ref
             except IntegrityError:
                 continue  # the reference was taken; draw another
         raise RuntimeError("no free case reference")
+
+    def with_event(self, kind: str, detail: str) -> tuple[int, str] | None:
+        """Return (id, ref) of the case whose history has this event (a job run twice)."""
+        with Session(self.engine) as db:
+            row = db.execute(select(CaseRow.id, CaseRow.ref).join(EventRow)
+                             .where(EventRow.kind == kind, EventRow.detail == detail)
+                             .limit(1)).first()
+            return (row.id, row.ref) if row else None
 
     def open_case_of(self, sender: str) -> tuple[int, str, str] | None:
         """Return (id, ref, kind) of the sender's newest case not closed, if any."""

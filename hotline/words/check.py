@@ -22,7 +22,7 @@ It finds:
   right form depends on the number (see ``particles``);
 - a Spanish word that SMS accent folding turns into another word (pasó → paso, sí →
   si; see ``accents``), unless the message is flagged ``#, keep-accents`` (it is then
-  sent with its accents, as UCS-2).
+  sent with its accents, as UCS-2) or is spoken on calls (context ``voice``).
 
 ``offered_languages`` is the start-up gate: a language is offered to workers only while
 its catalog parses, is complete and keeps the placeholders in every message workers may
@@ -49,6 +49,7 @@ from hotline.dialogue.keywords import (
     Consent,
     split_words,
 )
+from hotline.dialogue.spoken import VOICE
 from hotline.words.accents import meaning_changes
 from hotline.words.catalogs import KEEP_ACCENTS_FLAG, SOURCE_LOCALE, Catalogs, catalog_path
 from hotline.words.costs import budget_problem, reply_costs
@@ -198,7 +199,8 @@ def _check_wording(loaded: LoadedCatalog, fold_accents: bool) -> Iterator[Proble
                               "depends on the number; put a counter between, e.g. {ref}번, "
                               f"or the number last): {head(text)}", loaded.locale,
                               Kind.PARTICLE, for_workers(message))
-            if fold and KEEP_ACCENTS_FLAG not in message.flags:
+            # spoken texts (context "voice") are said on calls, never folded for SMS
+            if fold and KEEP_ACCENTS_FLAG not in message.flags and message.context != VOICE:
                 twins = meaning_changes(text)
                 if twins:
                     words = ", ".join(str(t) for t in twins)

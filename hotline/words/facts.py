@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from hotline.dialogue.facts import Changes, Fact, FactBook, FactsError, Kind, parse
+from hotline.dialogue.spoken import SPOKEN_RIGHTS
 from hotline.dialogue.topics import TOPICS, figure_keys
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def validate(book: FactBook, where: str = "facts.toml") -> None:
     """Refuse a book that leaves an explainer without its dated entries, or has strays."""
     wanted = {str(t.id): Kind.TOPIC for t in TOPICS}
     wanted.update({key: Kind.FIGURE for t in TOPICS for key in figure_keys(t)})
+    wanted[SPOKEN_RIGHTS] = Kind.TOPIC  # the voice line's spoken summary
     for key, kind in wanted.items():
         if key not in book:
             raise FactsError(f"{where}: no [[{kind}]] entry with key = \"{key}\"")

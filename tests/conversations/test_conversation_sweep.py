@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conversing import ANA, BEN, CENTER, WORKER, Desk, desk  # noqa: F401 - fixtures
+from conversing import ANA, BEN, CENTER, WORKER, Desk
 from fakes import body_of
 
 from hotline.dialogue.inbound import Channel, Inbound

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conversing import (  # noqa: F401 - fixtures
+from conversing import (  # noqa: F401 - alert_overrides is a fixture
     ANA,
     BEN,
     CENTER,
@@ -18,7 +18,6 @@ from conversing import (  # noqa: F401 - fixtures
     WORKER,
     Desk,
     alert_overrides,
-    desk,
 )
 from fakes import FROM, WebhookSink
 from sqlalchemy import text

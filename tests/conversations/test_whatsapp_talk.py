@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conversing import ANA, BEN, CENTER, WORKER, Desk, desk  # noqa: F401 - fixtures
+from conversing import ANA, BEN, CENTER, WORKER, Desk
 
 from hotline.store.messages import MessageStatus
 

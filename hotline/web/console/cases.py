@@ -130,15 +130,17 @@ def timeline(case: CaseView) -> list[Moment]:
         if d.purpose == "worker":
             moments.append(Moment(d.created_at, "delivery", t(
                 L_("Message to the worker that an organizer will contact them, by %(how)s: "
-                   "%(status)s"), how=d.transport, status=status)))
+                   "%(status)s"), how=labels.name(labels.TRANSPORTS, d.transport),
+                status=status)))
             continue
         who = (organizers[d.organizer_id].name if d.organizer_id in organizers
                else t(L_("the team's webhook")))
         moments.append(Moment(d.created_at, "delivery", t(
             L_("%(what)s to %(who)s by %(how)s: %(status)s"), what=t(purposes[d.purpose]),
-            who=who, how=d.transport, status=status)))
+            who=who, how=labels.name(labels.TRANSPORTS, d.transport), status=status)))
     for message in c.messages.for_case(case.id):
-        text = t(L_("Message to the worker by %(how)s: %(status)s"), how=message.channel,
+        text = t(L_("Message to the worker by %(how)s: %(status)s"),
+                 how=labels.name(labels.TRANSPORTS, message.channel),
                  status=message.status + (f" ({message.error})" if message.error else ""))
         moments.append(Moment(message.created_at, "message", text, message.body or ""))
     for note in c.notes.for_case(case.id):
@@ -151,8 +153,12 @@ def timeline(case: CaseView) -> list[Moment]:
         Action.DENIED: L_("%(who)s was refused"),
     }
     for entry in c.audit.entries(case_id=case.id, actions=shown, limit=100):
+        body = entry.detail
+        if entry.action == Action.REVEALED:  # the reason's words, not its code
+            code, _, said = entry.detail.partition(": ")
+            body = labels.name(labels.REASONS, code) + (f" — {said}" if said else "")
         moments.append(Moment(entry.at, "audit", t(shown[entry.action], who=entry.actor),
-                              entry.detail))
+                              body))
     moments.sort(key=lambda m: m.at)
     return moments
 

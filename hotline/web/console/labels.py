@@ -32,8 +32,11 @@ OUTCOMES = {
     "not_labor": L_("Not a labor issue"),
 }
 LANGUAGES = {"en": L_("English"), "es": L_("Spanish"), "ko": L_("Korean")}
-CHANNELS = {"sms": L_("SMS"), "whatsapp": L_("WhatsApp")}
-KINDS = {"report": L_("Report"), "callback": L_("Call-back request")}
+CHANNELS = {"sms": L_("SMS"), "whatsapp": L_("WhatsApp"), "voice": L_("Phone call")}
+TRANSPORTS = {"sms": L_("SMS"), "whatsapp": L_("WhatsApp"), "email": L_("e-mail"),
+              "webhook": L_("webhook")}
+KINDS = {"report": L_("Report"), "callback": L_("Call-back request"),
+         "voicemail": L_("Voicemail")}
 WHEN = {
     "this_week": L_("This week"), "this_month": L_("This month"),
     "this_year": L_("1 to 12 months ago"), "older": L_("More than a year ago"),

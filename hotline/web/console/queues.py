@@ -7,6 +7,7 @@ admins see every case. Rows carry nothing that names or reaches a worker.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -15,11 +16,14 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from hotline.store.assignments import CaseAlertRow
-from hotline.store.queues import Filters, Queue
+from hotline.store.queues import PAGE, Filters, Queue
 from hotline.store.refs import clean
 from hotline.web.console import labels
 from hotline.web.console.access import console, staff
 from hotline.web.console.blueprint import bp
+
+#: Most rows one queue page grows to with "Show more" (search finds any older case).
+MAX_SHOWN = 2000
 
 
 @bp.get("/")
@@ -68,9 +72,14 @@ def queue(name: str) -> str:
     filters = _filters()
     now = datetime.now(UTC)
     visible = None if who.coordinating else visible_cases(who.organizer.id)
-    items = c.queues.list(which, filters, now, organizer_id=who.organizer.id, visible=visible)
-    if filters.ref and len(items) == 1 and len(filters.ref) >= 6:
-        pass  # a full reference found: the row is there to open
+    shown = request.args.get("shown", "")
+    limit = min(int(shown), MAX_SHOWN) if shown.isdigit() and int(shown) > PAGE else PAGE
+    items = c.queues.list(which, filters, now, organizer_id=who.organizer.id, visible=visible,
+                          limit=limit)
+    more = None
+    if len(items) == limit and limit < MAX_SHOWN:
+        args: dict[str, Any] = {**request.args.to_dict(), "shown": str(limit + PAGE)}
+        more = url_for("console.queue", name=which.value, **args)
     return render_template("console/queue.html", queue=which, queues=list(Queue), items=items,
-                           filters=filters, now=now, labels=labels,
-                           searched=any(request.args.values()))
+                           filters=filters, now=now, labels=labels, more=more,
+                           searched=any(v for k, v in request.args.items() if k != "shown"))

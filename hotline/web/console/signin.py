@@ -27,6 +27,7 @@ from hotline.store.organizers import InvalidOrganizer, Organizer, normalize_phon
 from hotline.web.console.access import Console, Staff, console, record, safe_next, staff
 from hotline.web.console.blueprint import bp
 from hotline.web.console.words import L_, preferred
+from hotline.words.segments import fold_to_gsm7
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,11 @@ CODE_TRIES = 5
 #: The authenticator app's name for this site.
 ISSUER = "Hotline console"
 
+# TRANSLATORS: an SMS (or e-mail) to an organizer signing in to the console; keep it short
+# (one SMS: 160 plain characters, 70 in Korean); %(code)s is six digits.
 CODE_SMS = L_("Hotline console code: %(code)s. It works for 10 minutes. Did not ask for it? "
               "Tell your coordinator.")
+# TRANSLATORS: the subject of the e-mail that carries a console sign-in code.
 CODE_SUBJECT = L_("Your hotline console code")
 
 
@@ -90,7 +94,10 @@ def _deliver(c: Console, organizer: Organizer, via: str, code: str) -> None:
             senders.email.send(organizer.email, c.words.gettext(locale, CODE_SUBJECT),
                                c.words.gettext(locale, CODE_SMS, code=code))
         elif organizer.phone:
-            senders.twilio.send(organizer.phone, c.words.gettext(locale, CODE_SMS, code=code))
+            text = c.words.gettext(locale, CODE_SMS, code=code)
+            if c.service.settings.sms_fold_accents:  # "Codigo" costs half of "Código"
+                text = fold_to_gsm7(text) or text
+            senders.twilio.send(organizer.phone, text)
         else:
             log.warning("console: organizer %d has no %s for a sign-in code", organizer.id, via)
     except TransportError as exc:

@@ -198,3 +198,59 @@ def test_a_coordinator_works_a_case_in_the_browser_from_sign_in_to_sign_out(
     for done in (Action.SIGNED_IN, Action.VIEWED, Action.CLAIMED, Action.NOTED,
                  Action.REVEALED, Action.PACKET, Action.CLOSED, Action.SIGNED_OUT):
         assert done in actions, done
+
+
+@pytest.fixture
+def chromium_without_scripts(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", "--disable-sync",
+                 f"--window-size={PHONE[0]},{PHONE[1]}", "--lang=ko-KR", "--hide-scrollbars",
+                 f"--user-data-dir={tmp_path / 'chromium-nojs'}"):
+        options.add_argument(flag)
+    options.add_experimental_option(
+        "prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=DriverService(CHROMEDRIVER or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def test_an_organizer_on_a_phone_with_scripts_off_works_a_case_by_keyboard_in_korean(
+        served: tuple[str, Any], chromium_without_scripts: webdriver.Chrome,
+        twilio_api: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    base, app = served
+    driver = chromium_without_scripts
+    ana = organizer(app, "Ana Kim", "213 555 0101", languages="ko,en", industries="restaurant")
+    case_id, ref = file_case(app)
+    alert(app, case_id)
+    page = Console(driver, base)
+
+    def press(css: str) -> None:
+        old = page.find("html")
+        page.find(css).send_keys(Keys.ENTER)  # the keyboard, not the mouse
+        WebDriverWait(driver, 20).until(lambda d: _stale(old))
+
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    page.open("/console/")
+    page.find("#who").send_keys("2135550101")
+    press("#who")
+    code = re.search(r"\b(\d{6})\b", twilio_api.to(ana.phone)[-1]["Body"]).group(1)  # type: ignore[union-attr]
+    page.find("#code").send_keys(code)
+    press("#code")
+    assert "미배정" in page.text() and ref in page.text()  # in her language
+    press(f'tr[data-ref="{ref}"] a')
+    assert "사장님이 월급을 늦게 줘요" in page.text()
+    press("#claim")
+    assert "이 사건을 맡았어요" in page.text()
+    page.find("#show-number").send_keys(Keys.ENTER)  # <details> opens without scripts
+    page.find("#reason-first").send_keys(Keys.SPACE)
+    press("#reveal-submit")
+    assert page.find("#number").text == WORKER
+    page.shots("case-ko-noscript")
+    press("#packet")
+    assert "Wage claim preparation" in page.text()  # the form is English

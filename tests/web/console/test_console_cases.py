@@ -111,7 +111,7 @@ def test_notes_are_encrypted_at_rest_and_shown_on_the_timeline(
         stored = conn.execute(text("SELECT body_enc FROM case_notes")).scalar_one()
     assert b"Called Min" not in bytes(stored)
     assert "Taken by Ana Kim" in ana.page and "Filed by the worker" in ana.page
-    assert "Alert to Ana Kim by sms: sent" in ana.page
+    assert "Alert to Ana Kim by SMS: sent" in ana.page
 
 
 def test_the_number_is_masked_until_shown_for_a_reason_that_goes_on_the_record(
@@ -283,3 +283,51 @@ def test_a_coordinator_erases_a_worker_after_confirming_it_is_them_and_it_is_rec
     assert entry.actor == "Cora" and entry.case_ref == ref and entry.detail == "# cases"
     me.get(f"/console/cases/{ref}")
     assert "Personal data erased at the worker&#39;s request" in me.page
+
+
+def test_an_old_sign_in_confirms_by_a_new_code_before_the_number_is_shown(
+        console_app: Any, person: Any, twilio_api: Any) -> None:
+    team = _team(console_app)
+    case_id, ref = file_case(console_app)
+    alert(console_app, case_id)
+    ana = person()
+    ana.sign_in(team["ana"])
+    ana.get(f"/console/cases/{ref}")
+    ana.post(f"/console/cases/{ref}/claim")
+    engine = console_app.extensions["hotline"].cases.engine
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE console_logins SET confirmed_at = :t"),
+                     {"t": datetime.now(UTC) - timedelta(minutes=11)})
+    ana.get(f"/console/cases/{ref}")
+    asked = ana.post(f"/console/cases/{ref}/reveal", {"reason": "call"},
+                     headers={"Referer": f"https://hotline.test/console/cases/{ref}"})
+    assert asked.status_code == 302 and WORKER not in ana.page
+    assert asked.headers["Location"].endswith(f"/console/confirm?next=/console/cases/{ref}")
+    texts = len(twilio_api.to(team["ana"].phone))
+    ana.get(asked.headers["Location"])
+    ana.post("/console/confirm", {"action": "send", "next": f"/console/cases/{ref}"})
+    assert len(twilio_api.to(team["ana"].phone)) == texts + 1  # a new code, by SMS
+    code = ana.last_code(team["ana"])
+    back = ana.post("/console/confirm", {"code": code, "next": f"/console/cases/{ref}"})
+    assert back.headers["Location"].endswith(f"/console/cases/{ref}")
+    ana.get(f"/console/cases/{ref}")
+    assert ana.post(f"/console/cases/{ref}/reveal", {"reason": "call"}).status_code == 200
+    assert WORKER in ana.page
+    assert not console_app.extensions["console"].audit.entries(
+        case_id=case_id, actions=(Action.DENIED,))
+
+
+def test_a_long_queue_shows_a_page_then_more(console_app: Any, person: Any) -> None:
+    from hotline.store import queues
+
+    cora = organizer(console_app, "Cora", "213 555 0105", role="coordinator")
+    for n in range(queues.PAGE + 3):
+        file_case(console_app, sender=f"+1213555{n:04d}", details=(f"case {n}",))
+    me = person()
+    me.sign_in(cora)
+    me.get("/console/queues/open")
+    assert len(re.findall(r'data-ref="', me.page)) == queues.PAGE and 'id="more"' in me.page
+    more = re.search(r'<a href="([^"]+)" id="more">', me.page).group(1)  # type: ignore[union-attr]
+    me.get(more.replace("&amp;", "&"))
+    assert len(re.findall(r'data-ref="', me.page)) == queues.PAGE + 3
+    assert 'id="more"' not in me.page

@@ -184,3 +184,32 @@ def test_an_admin_deactivating_someone_in_the_console_signs_them_out(
     assert worker_side.get("/console/queues/unclaimed").status_code == 302
     entries = console_app.extensions["console"].audit.entries(actions=(Action.ORGANIZER,))
     assert entries[0].detail == "deactivated Ana Kim"
+
+
+def test_behind_a_router_each_person_is_counted_by_their_own_address(
+        alert_overrides: dict[str, Any], twilio_api: Any) -> None:
+    from consoling import Browserless
+
+    from hotline.app import create_app
+
+    app = create_app({**alert_overrides, "proxy_hops": 1})
+    try:
+        organizer(app, "Ana Kim", "213 555 0101")
+
+        asked = iter(range(10, 99))
+
+        def ask(address: str) -> int:
+            me = Browserless(app, twilio_api, None)
+            me.get("/console/sign-in", environ_base={"REMOTE_ADDR": "10.1.1.1"})
+            return int(me.client.post(
+                "/console/sign-in", base_url=BASE,
+                data={"who": f"213 555 01{next(asked)}", "csrf_token": me.csrf()},
+                headers={"Referer": BASE + "/console/sign-in", "X-Forwarded-For": address,
+                         "X-Forwarded-Proto": "https"},
+                environ_base={"REMOTE_ADDR": "10.1.1.1"}).status_code)
+
+        # the router is the same for all; five tries a minute are each person's own
+        assert [ask("198.51.100.7") for _ in range(6)] == [302] * 5 + [429]
+        assert ask("203.0.113.9") == 302
+    finally:
+        app.extensions["hotline"].close()
