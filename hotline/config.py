@@ -6,16 +6,14 @@ A bad value fails at start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import time
 from pathlib import Path
-from time import sleep
 from typing import Any
 
 from hotline import safety, voices
-from hotline.crypto import Crypto
+from hotline.crypto import Crypto, kept_secret
 
 #: Where the repository's ``locales/`` is when running from a checkout.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +87,18 @@ class Settings:
     ``ko=HX…,es=HX…``, that tell a worker outside WhatsApp's 24-hour window an organizer
     has their case ({{1}}: the case number); without one the notice is held (encrypted)
     until the worker next writes."""
+    whatsapp_conversation_templates: str = ""
+    """WHATSAPP_CONVERSATION_TEMPLATES: templates (``ko=HX…``) asking a worker to reply."""
+    center_name: str = ""
+    """CENTER_NAME: the center's name, said when an organizer first writes to a worker."""
+    center_hours: str = "always"
+    """CENTER_HOURS: when the center answers (``Mon-Fri 09:00-18:00``, center time)."""
+    conversation_silence_days: int = 7
+    """CONVERSATION_SILENCE_DAYS: a conversation ends after this long with no message."""
+    conversation_answer_minutes: int = 240
+    """CONVERSATION_ANSWER_MINUTES: unanswered this long, a worker is raised to coordinators."""
+    urgent_conversation_answer_minutes: int = 60
+    """URGENT_CONVERSATION_ANSWER_MINUTES: the same for an urgent case."""
     smtp_url: str = ""
     """SMTP_URL: e.g. smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; overrides
     the SMTP_HOST… settings."""
@@ -198,15 +208,13 @@ class Settings:
     @property
     def taken_templates(self) -> dict[str, str]:
         """Return WHATSAPP_TAKEN_TEMPLATES as locale → content SID (ValueError if malformed)."""
-        found: dict[str, str] = {}
-        for item in self.whatsapp_taken_templates.split(","):
-            if not item.strip():
-                continue
-            locale, sep, sid = (part.strip() for part in item.partition("="))
-            if not sep or not locale or not sid.startswith("HX"):
-                raise ValueError(f"{item.strip()!r} is not locale=HX…")
-            found[locale] = sid
-        return found
+        return _templates(self.whatsapp_taken_templates)
+
+    @property
+    def conversation_templates(self) -> dict[str, str]:
+        """Return WHATSAPP_CONVERSATION_TEMPLATES as locale → content SID (ValueError if
+        malformed)."""
+        return _templates(self.whatsapp_conversation_templates)
 
     @property
     def voice_map(self) -> dict[str, tuple[str, str]]:
@@ -218,6 +226,18 @@ class Settings:
         """Return DIGEST_TIME as a time of day (ValueError if malformed)."""
         hours, _, minutes = self.digest_time.partition(":")
         return time(int(hours), int(minutes))
+
+
+def _templates(setting: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in setting.split(","):
+        if not item.strip():
+            continue
+        locale, sep, sid = (part.strip() for part in item.partition("="))
+        if not sep or not locale or not sid.startswith("HX"):
+            raise ValueError(f"{item.strip()!r} is not locale=HX…")
+        found[locale] = sid
+    return found
 
 
 _ENV_NAMES = {
@@ -244,6 +264,12 @@ _ENV_NAMES = {
     "twilio_api_base_url": "TWILIO_API_BASE_URL",
     "twilio_content_sid": "TWILIO_CONTENT_SID",
     "whatsapp_taken_templates": "WHATSAPP_TAKEN_TEMPLATES",
+    "whatsapp_conversation_templates": "WHATSAPP_CONVERSATION_TEMPLATES",
+    "center_name": "CENTER_NAME",
+    "center_hours": "CENTER_HOURS",
+    "conversation_silence_days": "CONVERSATION_SILENCE_DAYS",
+    "conversation_answer_minutes": "CONVERSATION_ANSWER_MINUTES",
+    "urgent_conversation_answer_minutes": "URGENT_CONVERSATION_ANSWER_MINUTES",
     "smtp_url": "SMTP_URL",
     "smtp_host": "SMTP_HOST",
     "smtp_port": "SMTP_PORT",
@@ -344,7 +370,9 @@ def _validate(settings: Settings) -> Settings:
             raise ConfigError(f"ENABLED_LANGUAGES: {locale!r} is not a locale code")
     _validate_alerts(settings)
     _validate_voice(settings)
-    _validate_simulator(settings)
+    problem = safety.simulator_problem(settings)
+    if problem:
+        raise ConfigError(problem)
     return settings
 
 
@@ -363,29 +391,10 @@ def _complete(settings: Settings) -> Settings:
 
 def _dev_secret(var_dir: Path) -> str:
     """Return a random secret kept in var/, shared by every local process."""
-    return kept_secret(var_dir / "secret_key", 32)
-
-
-def kept_secret(path: Path, size: int) -> str:
-    """Return the random token stored at ``path``, creating it (0600) the first time.
-
-    Several processes may start at once: exactly one creates it, the others read it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(size))
-    for _ in range(50):  # a racing creator may not have written it yet
-        text = path.read_text().strip()
-        if text:
-            return text
-        sleep(0.02)
-    raise ConfigError(f"{path} is empty; delete it and start again")
+    try:
+        return kept_secret(var_dir / "secret_key", 32)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _validate_alerts(settings: Settings) -> None:
@@ -406,10 +415,11 @@ def _validate_alerts(settings: Settings) -> None:
     except ValueError:
         raise ConfigError(f"ALERT_RETRY_SECONDS={settings.alert_retry_seconds!r}: expected "
                           "comma-separated whole seconds, e.g. 10,60,300") from None
-    try:
-        settings.taken_templates  # noqa: B018 - parsing is the check
-    except ValueError as exc:
-        raise ConfigError(f"WHATSAPP_TAKEN_TEMPLATES: {exc}, e.g. ko=HX…,es=HX…") from None
+    for field_name in ("whatsapp_taken_templates", "whatsapp_conversation_templates"):
+        try:
+            _templates(getattr(settings, field_name))
+        except ValueError as exc:
+            raise ConfigError(f"{_ENV_NAMES[field_name]}: {exc}, e.g. ko=HX…,es=HX…") from None
     if settings.smtp_tls not in ("starttls", "ssl", "none"):
         raise ConfigError("SMTP_TLS must be starttls, ssl or none")
     for field_name, schemes in (("smtp_url", ("smtp://", "smtps://")),
@@ -430,21 +440,3 @@ def _validate_voice(settings: Settings) -> None:
         raise ConfigError(f"VOICES: {exc}, e.g. ko=Polly.Seoyeon-Neural/ko-KR") from None
     if settings.voice_record_seconds > voices.MAX_RECORD_SECONDS:
         raise ConfigError(f"VOICE_RECORD_SECONDS: at most {voices.MAX_RECORD_SECONDS}")
-
-
-#: Shortest simulator password accepted.
-MIN_SIMULATOR_PASSWORD = 12
-
-
-def _validate_simulator(settings: Settings) -> None:
-    """Never serve the simulator without a password, nor with a short or common one."""
-    if not settings.simulator_enabled:
-        return
-    if not settings.simulator_password:
-        raise ConfigError("SIMULATOR_PASSWORD is required when SIMULATOR_ENABLED is true")
-    if len(settings.simulator_password) < MIN_SIMULATOR_PASSWORD:
-        raise ConfigError(f"SIMULATOR_PASSWORD must be at least {MIN_SIMULATOR_PASSWORD} "
-                          "characters")
-    if safety.common_password(settings.simulator_password):
-        raise ConfigError("SIMULATOR_PASSWORD is a common or easily guessed password: "
-                          "choose another (or unset it: `./dev run` makes a random one)")

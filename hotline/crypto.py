@@ -27,6 +27,8 @@ import hmac
 import logging
 import os
 import secrets
+from pathlib import Path
+from time import sleep
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -220,3 +222,25 @@ def new_key() -> str:
 def new_secret() -> str:
     """Return a fresh HOTLINE_SECRET_KEY: 32 random bytes, URL-safe base64."""
     return secrets.token_urlsafe(MIN_RANDOM_BYTES)
+
+
+def kept_secret(path: Path, size: int) -> str:
+    """Return the random token stored at ``path``, creating it (0600) the first time.
+
+    Several processes may start at once: exactly one creates it, the others read it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(size))
+    for _ in range(50):  # a racing creator may not have written it yet
+        text = path.read_text().strip()
+        if text:
+            return text
+        sleep(0.02)
+    raise ValueError(f"{path} is empty; delete it and start again")

@@ -24,6 +24,8 @@ DEV_AUTH_TOKEN = "dev-token"
 MIN_SECRET_GUESSES_LOG10 = 32
 #: zxcvbn's score (0-4) a simulator password needs: 3 is "safely unguessable".
 MIN_PASSWORD_SCORE = 3
+#: Shortest simulator password accepted.
+MIN_SIMULATOR_PASSWORD = 12
 
 
 def production_problems(settings: Settings) -> list[str]:
@@ -113,3 +115,18 @@ def common_password(password: str) -> bool:
     from zxcvbn import zxcvbn
 
     return int(zxcvbn(password[:100])["score"]) < MIN_PASSWORD_SCORE
+
+
+def simulator_problem(settings: Settings) -> str | None:
+    """Say why the simulator must not be served as set (no password, or a short or
+    common one); None if it may (or is off)."""
+    if not settings.simulator_enabled:
+        return None
+    if not settings.simulator_password:
+        return "SIMULATOR_PASSWORD is required when SIMULATOR_ENABLED is true"
+    if len(settings.simulator_password) < MIN_SIMULATOR_PASSWORD:
+        return f"SIMULATOR_PASSWORD must be at least {MIN_SIMULATOR_PASSWORD} characters"
+    if common_password(settings.simulator_password):
+        return ("SIMULATOR_PASSWORD is a common or easily guessed password: choose another "
+                "(or unset it: `./dev run` makes a random one)")
+    return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -18,15 +17,16 @@ import redis
 from rq import Retry
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline import spooling
 from hotline.alerts.claims import Claims
 from hotline.alerts.dispatch import Dispatcher
 from hotline.config import Settings
+from hotline.conversations.talk import Conversations, Relayed
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
 from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
 from hotline.dialogue.inbound import Channel, Inbound
-from hotline.dialogue.language import detect
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.sessions import connection as redis_factory
@@ -34,6 +34,7 @@ from hotline.sessions import jobs
 from hotline.sessions.store import Busy, Loaded, SessionStore
 from hotline.store import deadline
 from hotline.store.cases import CaseStore
+from hotline.store.conversations import Ended
 from hotline.store.db import make_engine
 from hotline.store.deletions import Deletions
 from hotline.store.deliveries import Purpose
@@ -47,10 +48,6 @@ from hotline.words.facts import FactsFile
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[str, Inbound, tuple[str, ...], bool], bool]
-"""Sends replies outside a webhook response (the spool drain) through the one path to a
-worker: ``deliver(key, inbound, bodies, forget)``; True once each was sent, held or
-refused (False: try again later)."""
 
 #: The RQ job that alerts organizers about a case (hotline never imports workers).
 ALERT_JOB = "workers.alerts.alert_case"
@@ -96,10 +93,11 @@ class Service:
         self.messages = MessageStore(cases.engine, cases.crypto)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
+        self.talk = Conversations(self.dispatcher)  # refuses a malformed CENTER_HOURS
         self.facts = FactsFile(settings.facts_path)  # a broken facts file stops the start
         self.zone: tzinfo = ZoneInfo(settings.center_timezone)
         self._context: Context | None = None
-        self._erased_replies: set[int] = set()
+        self.erased_replies: set[int] = set()
         self.languages = self._offered()
 
     @classmethod
@@ -175,7 +173,7 @@ class Service:
         if answered is not None:
             return answered
         try:
-            return self._handle(inbound, now)
+            return self.handle_now(inbound, now)
         except (redis.RedisError, Busy) as exc:
             log.error("message spooled: %s", type(exc).__name__)
             return self._spooled(inbound, now)
@@ -196,54 +194,25 @@ class Service:
             if not self.sessions.first_time(inbound.sid):
                 log.info("organizer command already handled (MessageSid seen)")
                 return Handled((), duplicate=True)
-            return Handled((self.claims.answer(organizer, inbound, now),))
+            answer = self.talk.organizer_says(organizer, inbound, now)
+            if answer is None:  # not a conversation command: OK, DONE, START or help
+                answer = self.talk.after_claims(
+                    inbound, self.claims.answer(organizer, inbound, now), now)
+            return Handled((answer,) if answer else ())
         except (SQLAlchemyError, redis.RedisError) as exc:
             log.error("organizer command failed: %s", type(exc).__name__)
             return Handled((self.claims.unavailable(organizer),))
 
     def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
-        try:
-            self.spool.put(inbound, now)
-            if self.optouts.opted_out(inbound.sender):
-                return Handled((), spooled=True)  # kept for START; never answered now
-        except SQLAlchemyError as exc:
-            log.critical("message lost: Redis and the database are both down (%s)",
-                         type(exc).__name__)
-        guess = detect(inbound.text)
-        locales = [guess] if guess in self.languages else list(self.languages)
-        msgid = messages.OUTAGE_WITH_PHONE if self.settings.center_phone else messages.OUTAGE
-        reply = Reply(msgid, {"phone": self.settings.center_phone})
-        body = "\n\n".join(self.render(reply, loc, inbound.channel, None) for loc in locales)
-        return Handled((body,), spooled=True)
+        return Handled(spooling.answer_later(self, inbound, now), spooled=True)
 
-    def drain_spool(self, deliver: Deliver) -> int:
-        """Replay spooled messages once Redis is back; send their replies by ``deliver``.
+    def drain_spool(self, deliver: spooling.Deliver) -> int:
+        """Replay spooled messages once Redis is back; send their replies by ``deliver``
+        (``spooling.drain``)."""
+        return spooling.drain(self, deliver)
 
-        Each message goes through the normal path (so a MessageSid is still handled once);
-        a message is marked handled before its replies go out and sent after, so a crash
-        in between re-sends at most that one message's replies.
-        """
-        replayed = 0
-        for row_id, received_at, inbound in self.spool.waiting():
-            try:
-                handled = self._handle(inbound, received_at)
-            except (redis.RedisError, Busy) as exc:
-                log.warning("spool drain paused: %s", type(exc).__name__)
-                break
-            # a duplicate was answered already (Twilio's retry, or reconciliation)
-            self.spool.handled(row_id, () if handled.duplicate else handled.bodies)
-            if handled.erased:  # its answer goes out, but nothing is kept about whom
-                self._erased_replies.add(row_id)
-            replayed += 1
-        for row_id, inbound, bodies in self.spool.unsent():
-            forget = row_id in self._erased_replies
-            if bodies and not deliver(f"spool:{row_id}", inbound, bodies, forget):
-                break  # Twilio is failing: the rest wait for the next tick, in order
-            self.spool.sent(row_id)
-            self._erased_replies.discard(row_id)
-        return replayed
-
-    def _handle(self, inbound: Inbound, now: datetime) -> Handled:
+    def handle_now(self, inbound: Inbound, now: datetime) -> Handled:
+        """Answer one message now; raise if Redis fails (``handle`` spools it then)."""
         stamp = int(now.timestamp())
         turn = self.sessions.begin(inbound.sender, inbound.sid, stamp // 60, whatsapp_at=(
             stamp if inbound.channel == Channel.WHATSAPP else None))
@@ -259,6 +228,16 @@ class Service:
                 return Handled((), duplicate=True)
             if not loaded.opted_out and not loaded.session.updated:
                 loaded = self._known_opt_out(loaded, inbound.sender)
+            prefix: tuple[str, ...] = ()
+            if loaded.talk is not None and not loaded.opted_out:
+                relayed = self._relay(loaded, inbound, now)
+                if not relayed.to_bot:  # to their organizer: the bot says nothing
+                    self.sessions.save(turn, loaded.session, _to_json(relayed.bodies).encode())
+                    saved = True
+                    if loaded.held:
+                        self.release_held(inbound)
+                    return Handled(relayed.bodies)
+                prefix = relayed.bodies
             outcome = step(loaded.session, inbound, now, self.context())
             session, replies = outcome.session, outcome.replies
             ref: str | None = None
@@ -281,6 +260,7 @@ class Service:
                 elif isinstance(effect, OptOut):
                     self.optouts.record(effect.sender, now)
                     self.sessions.opt_out(effect.sender)
+                    self.talk.worker_gone(effect.sender, Ended.OPTED_OUT, now)
                 elif isinstance(effect, OptIn):
                     self.optouts.lift(effect.sender)
                     self.sessions.opt_in(effect.sender)
@@ -288,7 +268,8 @@ class Service:
                     self.erase(effect.sender, now)
                     erased = True
             locale = session.locale or loaded.session.locale or "en"
-            bodies = tuple(self.render(reply, locale, inbound.channel, ref) for reply in replies)
+            bodies = prefix + tuple(self.render(reply, locale, inbound.channel, ref)
+                                    for reply in replies)
             if erased:
                 log.info("sender erased at their request")
                 # keep nothing, not even this reply; only the bare mark that this
@@ -320,6 +301,18 @@ class Service:
                 with contextlib.suppress(redis.RedisError):
                     self.sessions.unlock(turn)
 
+    def _relay(self, loaded: Loaded, inbound: Inbound, now: datetime) -> Relayed:
+        """Pass a message to the organizer its sender talks with, unless it is one the bot
+        always answers (``dialogue.conversation.route``)."""
+        assert loaded.talk is not None
+        flood = loaded.recent > self.settings.reply_limit_per_minute
+        try:
+            return self.talk.worker_turn(loaded.talk, loaded.session, inbound, now,
+                                         self.context(), flood=flood)
+        except SQLAlchemyError as exc:
+            log.error("worker message not passed to their organizer: %s", type(exc).__name__)
+            return Relayed(self.talk.not_passed(loaded.session.locale, inbound))
+
     def _known_opt_out(self, loaded: Loaded, sender: str) -> Loaded:
         """At the start of a conversation, look for a STOP Redis does not know about (one
         Twilio reported, or Redis lost its data) and remember it there."""
@@ -337,7 +330,9 @@ class Service:
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data, and
         the messages sent or held for them (a held one is never sent), and (queued for
-        the upkeep, which retries) their messages in Twilio's log."""
+        the upkeep, which retries) their messages in Twilio's log; their conversation
+        with an organizer ends and its messages go."""
+        self.talk.worker_gone(sender, Ended.ERASED, now or datetime.now(UTC))
         touched = self.cases.erase_sender(sender, now)
         self.messages.erase(sender, now)
         if self.settings.twilio_account_sid:  # else the REST API cannot be reached

@@ -6,11 +6,12 @@ replies, and sweep what a crash or a lost job left half-done (``alerts.sweeper``
 minute: reconcile with Twilio's list of inbound messages (any MessageSid we never saw is
 handled now), send what was held for workers whose WhatsApp window is open again, delete
 at Twilio what erasure and retention queued, e-mail coordinators 30, 7 and 1 days
-before a dated figure runs out, make sure the next digest is scheduled, and, once a day,
-strip personal data from cases and worker messages past RETENTION_DAYS (and queue the
-deletion of Twilio's older messages). Replies go out through the one path to a worker
-(``hotline.outbound.to_worker``). ``run_due`` runs what is due (one worker at a time);
-``tick`` runs everything (``hotline upkeep``).
+before a dated figure runs out, sweep the conversations between organizers and workers
+(``conversations.sweeping``), make sure the next digest is scheduled, and, once a day,
+strip personal data from cases, worker messages and conversations past RETENTION_DAYS
+(and queue the deletion of Twilio's older messages). Replies go out through the one path
+to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what is due (one worker at
+a time); ``tick`` runs everything (``hotline upkeep``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ INTERVAL = timedelta(minutes=1)
 #: The chores run every FREQUENT; the others run every INTERVAL.
 FREQUENT_CHORES = frozenset({"outbox", "spool", "sweep"})
 EVERY_CHORE = FREQUENT_CHORES | {"reconcile", "held", "retention", "twilio deletions",
-                                  "facts", "digest"}
+                                  "facts", "conversations", "digest"}
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
@@ -67,6 +68,7 @@ class Report:
     expired: int = 0
     deleted_at_twilio: int = 0
     reminded: int = 0
+    conversations: int = 0
 
 
 class Upkeep:
@@ -98,6 +100,7 @@ class Upkeep:
             deleted_at_twilio=run("twilio deletions",
                                   lambda: self.forgetting.run(now).deleted),
             reminded=run("facts", lambda: send_reminders(self.service, now)),
+            conversations=run("conversations", lambda: self.service.talk.sweep(now)),
         )
         run("digest", self.schedule_digest)
         if chores != FREQUENT_CHORES or report != Report():
@@ -186,6 +189,7 @@ class Upkeep:
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
         self.service.messages.strip_older_than(cutoff, now)
+        self.service.talk.store.strip_older_than(cutoff)
         stripped = self.service.cases.strip_older_than(cutoff, now)
         if self.twilio.configured:
             self.service.deletions.before(cutoff, now)

@@ -260,6 +260,7 @@ def replies_of(xml: bytes) -> list[str]:
 # SMTP server and webhook that alert tests send to (fakes)
 from casework import team  # noqa: E402, F401
 from consoling import console_app, person  # noqa: E402, F401
+from conversing import desk  # noqa: E402, F401
 from fakes import (  # noqa: E402, F401
     alert_env,
     alert_overrides,

@@ -14,8 +14,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("hotline.dialogue", "hotline.words", "hotline.config", "hotline.crypto", "hotline.logs",
      "hotline.safety", "hotline.voices"),
     ("hotline.store", "hotline.sessions"),
-    ("hotline.outbound", "hotline.alerts", "hotline.service", "hotline.calls", "hotline.upkeep",
-     "hotline.forgetting", "hotline.health", "hotline.worker_loop"),
+    ("hotline.outbound", "hotline.alerts", "hotline.conversations", "hotline.service",
+     "hotline.calls", "hotline.spooling", "hotline.upkeep", "hotline.forgetting",
+     "hotline.health", "hotline.worker_loop"),
     ("hotline.web", "hotline.cli", "hotline.app", "workers"),
 )
 #: Modules that are data tables rather than code, exempt from the size rule.

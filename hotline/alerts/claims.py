@@ -104,10 +104,10 @@ class Claims:
             channel = Channel.WHATSAPP if inbound.channel == "whatsapp" else Channel.SMS
             self.organizers.opted_out(organizer.id, channel, False)
             return alerts.simple(r, alerts.ALERTS_ON, locale)
-        if self._paused(organizer, now):
+        if self.paused(organizer, now):
             return alerts.simple(r, alerts.TOO_MANY_TRIES, locale)
         if refs.check(command.ref) == refs.RefCheck.BAD:
-            return self._failed(organizer, alerts.CHECK_NUMBER, command.ref, now)
+            return self.failed(organizer, alerts.CHECK_NUMBER, command.ref, now)
         if command.verb == Verb.CLOSE:
             return self._close(organizer, command.ref, now)
         return self._take(organizer, command.ref, now)
@@ -123,12 +123,12 @@ class Claims:
         window = int(now.timestamp()) // FAILED_CLAIMS_WINDOW
         return f"{self.prefix}claims:failed:{organizer.id}:{window}"
 
-    def _paused(self, organizer: Organizer, now: datetime) -> bool:
+    def paused(self, organizer: Organizer, now: datetime) -> bool:
         """Tell whether this organizer sent too many failing case numbers this hour."""
         count = self.conn.get(self._failures_key(organizer, now))
         return count is not None and int(count) >= FAILED_CLAIMS_LIMIT
 
-    def _failed(self, organizer: Organizer, msgid: str, ref: str, now: datetime) -> str:
+    def failed(self, organizer: Organizer, msgid: str, ref: str, now: datetime) -> str:
         """Count a case number that did not work; at the limit, tell the coordinators."""
         key = self._failures_key(organizer, now)
         with self.conn.pipeline() as pipe:
@@ -155,11 +155,11 @@ class Claims:
         locale = alerts.locale_for(r, organizer.locale)
         case_id = self.assignments.case_id(ref)
         if case_id is None:
-            return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
+            return self.failed(organizer, alerts.NO_SUCH_CASE, ref, now)
         if not self.may_take(organizer, case_id):
             log.warning("organizer %d asked for case %d, not alerted to them",
                         organizer.id, case_id)
-            return self._failed(organizer, alerts.NOT_ALERTED, ref, now)
+            return self.failed(organizer, alerts.NOT_ALERTED, ref, now)
         claim = self.assignments.claim(ref, organizer.id, organizer.name, now)
         if claim.result == ClaimResult.MISSING:
             return alerts.simple(r, alerts.NO_SUCH_CASE, locale, ref=ref)
@@ -183,7 +183,7 @@ class Claims:
         claim = self.assignments.close(ref, organizer.id, now,
                                        any_claimer=organizer.coordinating)
         if claim.result == ClaimResult.MISSING:
-            return self._failed(organizer, alerts.NO_SUCH_CASE, ref, now)
+            return self.failed(organizer, alerts.NO_SUCH_CASE, ref, now)
         msgid = {
             ClaimResult.MISSING: alerts.NO_SUCH_CASE,
             ClaimResult.CLOSED: alerts.ALREADY_CLOSED,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from hotline.alerts import digest, notices
 from hotline.alerts import texts as alerts
 from hotline.alerts.wiring import Wiring, need
+from hotline.conversations import words as talk_words
 from hotline.outbound import WindowClosed
 from hotline.outbound.to_worker import Message
 from hotline.outbound.twilio_sms import UNCONFIRMED
@@ -48,6 +49,8 @@ class Writer:
             return digest.send(w, row, now)
         if row.purpose == Purpose.NOTICE:
             return self._send_notice(row, now)
+        if row.purpose in (Purpose.RELAY, Purpose.CONVERSATION):
+            return self._send_talk(row, now)
         if case is None or case.id != row.case_id:
             case = w.cases.get(row.case_id) if row.case_id is not None else None
         if case is None:
@@ -94,6 +97,20 @@ class Writer:
             address = organizer.email if organizer else row.recipient
             return self.w.senders.email.send(need(address), text.split(". ")[0], text)
         assert organizer is not None
+        return self._send_phone(row, organizer, text, now, None)
+
+    def _send_talk(self, row: Delivery, now: datetime) -> str | None:
+        """A worker's message to their organizer, or a notice about a conversation: to
+        that organizer (or coordinator, or a DIGEST_TO address) only, never the webhook."""
+        written = talk_words.write(self.w, row)
+        if written is None:
+            return None
+        organizer, text, subject = written
+        if row.transport == Transport.EMAIL:
+            address = organizer.email if organizer else row.recipient
+            return self.w.senders.email.send(need(address), subject, text)
+        if organizer is None or row.transport == Transport.WEBHOOK:
+            return None
         return self._send_phone(row, organizer, text, now, None)
 
     def _send_phone(self, row: Delivery, organizer: Organizer, text: str, now: datetime,

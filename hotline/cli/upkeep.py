@@ -61,14 +61,17 @@ def reconcile() -> None:
 
 @click.command()
 def retention() -> None:
-    """Strip personal data from cases and messages to workers older than RETENTION_DAYS."""
+    """Strip personal data from cases and messages to workers older than RETENTION_DAYS,
+    and delete conversation messages that old."""
     from datetime import UTC, datetime, timedelta
 
+    from hotline.store.conversations import ConversationStore
     from hotline.store.messages import MessageStore
 
     settings = config.load()
     with open_store() as store:
         cutoff = datetime.now(UTC) - timedelta(days=settings.retention_days)
         MessageStore(store.engine, store.crypto).strip_older_than(cutoff)
+        ConversationStore(store.engine, store.crypto).strip_older_than(cutoff)
         count = store.strip_older_than(cutoff)
     click.echo(f"retention: personal data removed from {count} case(s)")

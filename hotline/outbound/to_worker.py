@@ -78,7 +78,8 @@ class Message:
 
     ``key`` makes it once-only: the same key again is the same message (a retry).
     ``template`` names the approved WhatsApp template that says the same outside the
-    24-hour window (``"taken"``), with its ``variables``; None: none exists.
+    24-hour window (``"taken"``, ``"conversation"``), with its ``variables``; None: none
+    exists.
     ``forget``: keep that it went, not to whom nor what (the answer to an erasure).
     ``Message("delivery:7", "taken", "Good news: …", "ko", "taken", {"1": "4821"})``
     """
@@ -307,9 +308,13 @@ class ToWorker:
                                    content_sid=content_sid, since=since)
 
     def _template_sid(self, message: Message | None, locale: str | None) -> str:
-        if message is None or message.template != "taken" or not locale:
+        if message is None or not locale:
             return ""
-        return self.settings.taken_templates.get(locale, "")
+        if message.template == "taken":
+            return self.settings.taken_templates.get(locale, "")
+        if message.template == "conversation":
+            return self.settings.conversation_templates.get(locale, "")
+        return ""
 
     def _hold(self, row: WorkerMessage, now: datetime) -> Result:
         self.store.mark(row.id, MessageStatus.HELD, now, error=WINDOW_CLOSED,

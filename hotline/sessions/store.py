@@ -57,6 +57,12 @@ def held_key(prefix: str, who: str) -> str:
     """Return the key that marks a number as having messages held for it."""
     return f"{prefix}held:{who}"
 
+
+def talk_key(prefix: str, who: str) -> str:
+    """Return the key that marks a number as talking with an organizer (its value: the
+    conversation's id; ``hotline.conversations``)."""
+    return f"{prefix}t:{who}"
+
 #: A sender with nothing kept (frozen: shared by every load).
 _FRESH = Session()
 #: A language choice as it was kept before it was sealed (``ko``, ``es``, ``pt_BR``).
@@ -70,7 +76,8 @@ class Loaded:
     ``recent`` counts this sender's messages in the last minute (throttling);
     ``handled`` says the MessageSid was handled before even if its reply is gone (erased);
     ``opted_out`` that the sender sent STOP (the session then says so too); ``held`` that
-    messages wait for this sender to write (``hotline.outbound.to_worker``).
+    messages wait for this sender to write (``hotline.outbound.to_worker``); ``talk`` the
+    id of the conversation with an organizer this sender is in, if any.
     """
 
     session: Session
@@ -79,6 +86,7 @@ class Loaded:
     handled: bool = False
     opted_out: bool = False
     held: bool = False
+    talk: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +149,14 @@ class SessionStore:
         """Forget a sender's STOP."""
         self.conn.delete(self._optout_key(self._keys(sender)[0]))
 
-    def _keys(self, sender: str) -> tuple[str, str, str, str, str, str, str]:
+    def _keys(self, sender: str) -> tuple[str, str, str, str, str, str, str, str]:
         """Return the sender's state, language, lock and rate keys, the start of the keys
-        of its replies, and its WhatsApp window and held-messages keys (the pseudonym is
-        in each, so erasure can find every one)."""
+        of its replies, and its WhatsApp window, held-messages and conversation keys (the
+        pseudonym is in each, so erasure can find every one)."""
         who = self.crypto.sender_id(sender)
         p = self.prefix
         return (f"{p}s:{who}", f"{p}l:{who}", f"{p}k:{who}", f"{p}r:{who}", f"{p}m:{who}:",
-                window_key(p, who), held_key(p, who))
+                window_key(p, who), held_key(p, who), talk_key(p, who))
 
     # -- lock -------------------------------------------------------------------------
 
@@ -160,7 +168,7 @@ class SessionStore:
 
     def load(self, sender: str, sid: str) -> Loaded:
         """Return the session and any reply already given to this MessageSid (no lock)."""
-        state_key, language_key, _, _, replies, _, _ = self._keys(sender)
+        state_key, language_key, _, _, replies, *_ = self._keys(sender)
         values: list[Any] = self.conn.mget(state_key, language_key, replies + sid)
         return self._loaded(state_key, language_key, replies + sid, *values)
 
@@ -178,9 +186,10 @@ class SessionStore:
         while another message holds the lock. ``whatsapp_at`` (epoch seconds) stamps a
         WhatsApp message's time, which opens WhatsApp's 24-hour window."""
         keys = self._keys(sender)
-        state_key, language_key, lock_key, rate_key, replies, window, held = keys
+        state_key, language_key, lock_key, rate_key, replies, window, held, talk = keys
         script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}",
-                       self._handled_key(sid), self._optout_key(state_key), window, held]
+                       self._handled_key(sid), self._optout_key(state_key), window, held,
+                       talk]
         token = secrets.token_hex(16)
         stamp = "" if whatsapp_at is None else str(whatsapp_at)
         deadline = time.monotonic() + wait
@@ -191,7 +200,7 @@ class SessionStore:
             if result[0] == 1:
                 loaded = self._loaded(state_key, language_key, replies + sid, result[1],
                                       result[2], result[3], int(result[4]), bool(result[5]),
-                                      bool(result[6]), bool(result[7]))
+                                      bool(result[6]), bool(result[7]), _talk(result[8]))
                 return Turn(loaded, keys, sid, token)
             if time.monotonic() >= deadline:
                 raise Busy("sender is busy")
@@ -200,7 +209,7 @@ class SessionStore:
     def _loaded(self, state_key: str, language_key: str, reply_key: str,
                 raw_state: bytes | None, raw_language: bytes | None, earlier: bytes | None,
                 recent: int = 0, handled: bool = False, opted_out: bool = False,
-                held: bool = False) -> Loaded:
+                held: bool = False, talk: int | None = None) -> Loaded:
         if earlier:
             earlier = self._open(earlier, reply_key)
         session = _FRESH
@@ -215,7 +224,7 @@ class SessionStore:
         if opted_out and not session.opted_out:
             session = replace(session, opted_out=True)
         return Loaded(session, earlier or None, recent, handled or bool(earlier), opted_out,
-                      held)
+                      held, talk)
 
     def _language(self, raw: bytes, key: str) -> str | None:
         """Open a kept language choice; one kept in clear before values were sealed is
@@ -246,9 +255,9 @@ class SessionStore:
 
     def forget(self, sender: str) -> None:
         """Delete everything kept about a sender (erasure): session, language, replies,
-        WhatsApp window and held-messages mark."""
-        state, language, lock, rate, replies, window, held = self._keys(sender)
-        keys: list[Any] = [state, language, lock, rate, window, held]
+        WhatsApp window, held-messages mark and conversation flag."""
+        state, language, lock, rate, replies, window, held, talk = self._keys(sender)
+        keys: list[Any] = [state, language, lock, rate, window, held, talk]
         keys += self.conn.scan_iter(match=f"{replies}*", count=1000)
         keys += self.conn.scan_iter(match=f"{rate}:*", count=1000)
         self.conn.delete(*keys)
@@ -266,13 +275,18 @@ class SessionStore:
 
 _BEGIN = """
 if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
-local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7])
-if v[4] then return {1, v[1], v[2], v[3], 0, v[4], v[5], 0} end
+local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], KEYS[10])
+if v[4] then return {1, v[1], v[2], v[3], 0, v[4], v[5], 0, v[6]} end
 local n = redis.call('incr', KEYS[5])
 if n == 1 then redis.call('expire', KEYS[5], ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('set', KEYS[8], ARGV[4], 'EX', ARGV[5]) end
-return {1, v[1], v[2], v[3], n, v[4], v[5], redis.call('exists', KEYS[9])}
+return {1, v[1], v[2], v[3], n, v[4], v[5], redis.call('exists', KEYS[9]), v[6]}
 """
+
+def _talk(raw: bytes | None) -> int | None:
+    """Read a conversation flag (the conversation's id); anything else is no flag."""
+    return int(raw) if raw and raw.isdigit() else None
+
 
 _SAVE = """
 redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])

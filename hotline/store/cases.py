@@ -37,8 +37,9 @@ EXPIRED = "expired"
 #: Tries at a random free reference before using one more digit (see ``refs``).
 REF_TRIES = 20
 #: Other stores' tables that hold a case's personal data (notes, the employer's blind
-#: index): named, not imported, so those stores may read cases without a circle.
-PERSONAL_TABLES = ("case_notes", "case_employers")
+#: index, the conversation with its organizer): named, not imported, so those stores may
+#: read cases without a circle.
+PERSONAL_TABLES = ("case_notes", "case_employers", "conversation_messages")
 
 
 class CaseStatus(StrEnum):

@@ -42,6 +42,8 @@ class Purpose(StrEnum):
     WORKER = "worker"            # to the worker: an organizer will contact you
     DIGEST = "digest"            # the daily list of open cases
     NOTICE = "notice"            # to coordinators: something staff must look at
+    RELAY = "relay"              # a worker's message, to the organizer talking with them
+    CONVERSATION = "conversation"  # about a conversation: it ended, moved, waits for an answer
 
 
 #: Purposes that ask organizers to take a case.

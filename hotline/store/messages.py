@@ -245,6 +245,16 @@ class MessageStore:
                               .order_by(WorkerMessageRow.id))
             return [self._view(r) for r in rows]
 
+    def refuse_held(self, recipient_id: str, reason: str, now: datetime) -> int:
+        """Refuse every message held for one number (by pseudonym), so none is ever sent
+        (the worker opted out); return how many."""
+        with Session(self.engine) as db, db.begin():
+            return rows_changed(db.execute(
+                update(WorkerMessageRow)
+                .where(WorkerMessageRow.recipient_id == recipient_id,
+                       WorkerMessageRow.status == str(MessageStatus.HELD))
+                .values(status=str(MessageStatus.REFUSED), error=reason[:60], updated_at=now)))
+
     def held_recipients(self) -> list[str]:
         """Return the pseudonyms of numbers that have messages held for them."""
         with Session(self.engine) as db:

@@ -12,6 +12,7 @@ from hotline.store import (
     assignments,
     audit,
     cases,
+    conversations,
     deletions,
     deliveries,
     employers,
@@ -26,6 +27,6 @@ from hotline.store import (
 from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
-STORES = (assignments, audit, cases, deletions, deliveries, employers, factors, logins, messages,
-          notes, optouts, organizers, spool)
+STORES = (assignments, audit, cases, conversations, deletions, deliveries, employers, factors,
+          logins, messages, notes, optouts, organizers, spool)
 metadata: MetaData = Base.metadata

@@ -45,7 +45,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from twilio.request_validator import RequestValidator
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from hotline.config import kept_secret
+from hotline.crypto import kept_secret
 from hotline.dialogue.keywords import (
     LANGUAGE_NAME,
     NAME_CONTEXT,
