@@ -239,14 +239,13 @@ class CallLine:
 
 
 def keep_recording(recording: Recording) -> MediaItem:
-    """Attach the recording to its case: this is where the evidence store plugs in.
+    """Attach the recording to its case as one of its items (Twilio's URL, encrypted
+    like a photo's); the recording's sid goes in its history (``VOICEMAIL_EVENT``).
 
-    For now the case keeps Twilio's recording URL, encrypted like a photo's, and the
-    recording's sid in its history (``VOICEMAIL_EVENT``), and the audio stays at Twilio.
-    Evidence storage replaces this function's body: download the recording from Twilio's
-    API (credentials only to Twilio's host), store it encrypted, delete it at Twilio
-    (Recording DELETE by its sid), and return the stored item instead. Raising here
-    leaves the job to retry, and nothing is filed until the recording is kept.
+    Once the case is committed the evidence job (``Service.enqueue_evidence``, or the
+    upkeep within minutes) copies the audio from Twilio's API, stores it encrypted,
+    verifies it and only then deletes it at Twilio (Recording DELETE): Twilio's copy is
+    never deleted before a committed case holds ours (``hotline.evidence.keeping``).
     """
     return MediaItem(recording.url, RECORDING_TYPE)
 
@@ -294,12 +293,14 @@ class Voicemails:
                 # a flood of calls: the message joins the caller's open case, unalerted
                 cases.add_to(found[0], effect, now)
                 cases.record(found[0], VOICEMAIL_EVENT, recording.sid)
+                self.service.enqueue_evidence(found[0])
                 log.warning("case %d: a voicemail past CASES_PER_DAY was added to it",
                             found[0])
                 return f"added to case {found[0]}"
         case_id, _ = cases.file(effect, now, events=((VOICEMAIL_EVENT, recording.sid),))
         log.info("case filed: id=%d kind=voicemail (%d s)", case_id, recording.duration)
         self.service.enqueue_alert(case_id)
+        self.service.enqueue_evidence(case_id)
         return f"filed case {case_id}"
 
 

@@ -144,6 +144,12 @@ class Settings:
     past it nothing new is filed (a new report while one is open is added to it)."""
     retention_days: int = 365
     """RETENTION_DAYS: cases older than this lose their personal data (daily job)."""
+    media_store_url: str = ""
+    """MEDIA_STORE_URL: where photos and voicemails are kept, encrypted (s3, https, file)."""
+    media_max_mb: int = 5
+    """MEDIA_MAX_MB: largest photo, document or video from a worker that is kept (MiB)."""
+    recording_max_mb: int = 20
+    """RECORDING_MAX_MB: largest voicemail recording that is kept (MiB)."""
     voices: str = ("ko=Polly.Seoyeon-Neural/ko-KR,es=Polly.Lupe-Neural/es-US,"
                    "en=Polly.Joanna-Neural/en-US")
     """VOICES: ``locale=Voice/language-tag`` of each language on calls, in menu order."""
@@ -289,6 +295,8 @@ _ENV_NAMES = {
     "reply_limit_per_minute": "REPLY_LIMIT_PER_MINUTE",
     "cases_per_day": "CASES_PER_DAY",
     "retention_days": "RETENTION_DAYS",
+    "media_store_url": "MEDIA_STORE_URL",
+    "media_max_mb": "MEDIA_MAX_MB", "recording_max_mb": "RECORDING_MAX_MB",
     "voices": "VOICES",
     "voice_record_seconds": "VOICE_RECORD_SECONDS",
     "voice_speech": "VOICE_SPEECH",
@@ -370,7 +378,7 @@ def _validate(settings: Settings) -> Settings:
             raise ConfigError(f"ENABLED_LANGUAGES: {locale!r} is not a locale code")
     _validate_alerts(settings)
     _validate_voice(settings)
-    problem = safety.simulator_problem(settings)
+    problem = safety.setting_problem(settings)
     if problem:
         raise ConfigError(problem)
     return settings

@@ -43,11 +43,14 @@ class TwilioForgetting:
         deleted = searched = retrying = 0
         for round_ in range(2):  # a search queues SIDs that are due at once
             for item in self.deletions.due(now):
-                if round_ and item.kind != Kind.SID:
+                if round_ and item.kind not in (Kind.SID, Kind.RECORDING):
                     continue
                 try:
                     if item.kind == Kind.SID:
                         records.delete(self.twilio, item.sid or "")
+                        deleted += 1
+                    elif item.kind == Kind.RECORDING:
+                        records.delete_recording(self.twilio, item.sid or "")
                         deleted += 1
                     else:
                         found = self._search(item)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from hotline.crypto import looks_random, random_bytes
 
@@ -59,7 +60,40 @@ def production_problems(settings: Settings) -> list[str]:
     if not settings.database_url:
         problems.append("DATABASE_URL is not set: production needs PostgreSQL, e.g. "
                         "postgresql+psycopg://user:pass@host/db")
+    problems.extend(_media_store_problems(settings.media_store_url))
     return problems
+
+
+def setting_problem(settings: Settings) -> str | None:
+    """Say what is wrong with a setting that would only fail later (any environment)."""
+    malformed = media_store_malformed(settings.media_store_url)
+    return simulator_problem(settings) or (f"MEDIA_STORE_URL: {malformed}" if malformed
+                                           else None)
+
+
+def media_store_malformed(url: str) -> str | None:
+    """Say what is wrong with a MEDIA_STORE_URL that would only fail later, in a job."""
+    parts = urlsplit(url)
+    if parts.scheme == "file" and (parts.netloc or not parts.path.startswith("/")):
+        return "a directory is file:///absolute/path"
+    bucket = parts.netloc if parts.scheme == "s3" else parts.path.lstrip("/").split("/")[0]
+    if parts.scheme in ("s3", "https", "http") and not (bucket and parts.netloc):
+        return "name the bucket, e.g. s3://bucket or https://KEY:SECRET@host/bucket"
+    if url and parts.scheme not in ("s3", "https", "http", "file"):
+        return "it must start with s3://, https://, http:// or file://"
+    return None
+
+
+def _media_store_problems(url: str) -> list[str]:
+    if not url:
+        return ["MEDIA_STORE_URL is not set: name where workers' photos and voicemails are "
+                "kept, encrypted: a private bucket (s3://bucket/prefix, or "
+                "https://KEY:SECRET@host/bucket for an S3-compatible service) or a persistent "
+                "directory (file:///srv/hotline/evidence); the app's own disk may not last"]
+    if url.startswith("http://"):
+        return ["MEDIA_STORE_URL must use https:// in production (over http the store's key "
+                "and the sealed copies travel in clear)"]
+    return []
 
 
 def _secret_problems(settings: Settings) -> list[str]:

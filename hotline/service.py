@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -24,14 +24,17 @@ from hotline.config import Settings
 from hotline.conversations.talk import Conversations, Relayed
 from hotline.crypto import Crypto
 from hotline.dialogue import messages
-from hotline.dialogue.effects import CaseKind, Erase, FileCase, OptIn, OptOut
+from hotline.dialogue.effects import AddToStory, CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
 from hotline.dialogue.inbound import Channel, Inbound
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
+from hotline.evidence import queueing as evidence_jobs
+from hotline.evidence.keeping import Keeper
 from hotline.sessions import connection as redis_factory
 from hotline.sessions import jobs
-from hotline.sessions.store import Busy, Loaded, SessionStore
+from hotline.sessions.store import Loaded, SessionStore
+from hotline.spooling import Handled
 from hotline.store import deadline
 from hotline.store.cases import CaseStore
 from hotline.store.conversations import Ended
@@ -60,16 +63,6 @@ _TOPIC_KEYWORDS = tuple((str(t.id), t.keywords) for t in TOPICS)
 ALERT_RETRY_INTERVALS = [10, 30, 60, 300, 900]
 
 
-@dataclass(frozen=True, slots=True)
-class Handled:
-    """The bodies to send back, and whether they were a replay of an earlier answer."""
-
-    bodies: tuple[str, ...]
-    duplicate: bool = False
-    spooled: bool = False
-    erased: bool = False
-
-
 class Service:
     """Everything one process needs to answer workers, built from settings."""
 
@@ -91,6 +84,7 @@ class Service:
         self.spool = Spool(cases)
         self.deletions = Deletions(cases)
         self.messages = MessageStore(cases.engine, cases.crypto)
+        self.keeper = Keeper(settings, cases, self.deletions)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)
         self.claims = Claims(self.dispatcher)
         self.talk = Conversations(self.dispatcher)  # refuses a malformed CENTER_HOURS
@@ -129,6 +123,7 @@ class Service:
     def close(self) -> None:
         """Release database and Redis connections (CLI commands, tests)."""
         self.sessions.close()
+        self.keeper.close()
         self.cases.engine.dispose()
         self.conn.close()
 
@@ -172,11 +167,7 @@ class Service:
         answered = self._organizer(inbound, now)
         if answered is not None:
             return answered
-        try:
-            return self.handle_now(inbound, now)
-        except (redis.RedisError, Busy) as exc:
-            log.error("message spooled: %s", type(exc).__name__)
-            return self._spooled(inbound, now)
+        return spooling.in_order(self, inbound, now)
 
     def _organizer(self, inbound: Inbound, now: datetime) -> Handled | None:
         """Answer a registered organizer's command; None for anyone else (workers)."""
@@ -203,19 +194,19 @@ class Service:
             log.error("organizer command failed: %s", type(exc).__name__)
             return Handled((self.claims.unavailable(organizer),))
 
-    def _spooled(self, inbound: Inbound, now: datetime) -> Handled:
-        return Handled(spooling.answer_later(self, inbound, now), spooled=True)
-
     def drain_spool(self, deliver: spooling.Deliver) -> int:
         """Replay spooled messages once Redis is back; send their replies by ``deliver``
         (``spooling.drain``)."""
         return spooling.drain(self, deliver)
 
-    def handle_now(self, inbound: Inbound, now: datetime) -> Handled:
-        """Answer one message now; raise if Redis fails (``handle`` spools it then)."""
+    def handle_now(self, inbound: Inbound, now: datetime, *, token: str | None = None,
+                   replaying: bool = False, take_over: str | None = None) -> Handled:
+        """Answer one message now; raise if Redis fails (``handle`` spools it then).
+        ``replaying`` (with ``take_over``): a kept message (``SessionStore.begin``)."""
         stamp = int(now.timestamp())
         turn = self.sessions.begin(inbound.sender, inbound.sid, stamp // 60, whatsapp_at=(
-            stamp if inbound.channel == Channel.WHATSAPP else None))
+            stamp if inbound.channel == Channel.WHATSAPP else None), token=token,
+            replaying=replaying, take_over=take_over)
         loaded = turn.loaded
         saved = False
         try:
@@ -257,6 +248,11 @@ class Service:
                     ref, instead = filed
                     if instead is not None:
                         replies = (instead,)
+                    if ref and effect.kind == CaseKind.REPORT:  # late parts join it
+                        session = replace(session, last_case=ref, last_filed=stamp)
+                elif isinstance(effect, AddToStory):
+                    if not spooling.add_to_story(self, effect, now):
+                        replies = ()  # never say it was added when it was not
                 elif isinstance(effect, OptOut):
                     self.optouts.record(effect.sender, now)
                     self.sessions.opt_out(effect.sender)
@@ -329,15 +325,19 @@ class Service:
 
     def erase(self, sender: str, now: datetime | None = None) -> int:
         """Forget a sender everywhere: session, cached replies, personal case data, and
-        the messages sent or held for them (a held one is never sent), and (queued for
-        the upkeep, which retries) their messages in Twilio's log; their conversation
+        the messages sent or held for them (a held one is never sent), the stored copies
+        of their photos and recordings (deleted by a job), and (queued for the upkeep,
+        which retries) their messages, media and recordings at Twilio; their conversation
         with an organizer ends and its messages go."""
         self.talk.worker_gone(sender, Ended.ERASED, now or datetime.now(UTC))
+        doomed = self.keeper.forget_cases(self.cases.ids_of(sender), now)
         touched = self.cases.erase_sender(sender, now)
         self.messages.erase(sender, now)
         if self.settings.twilio_account_sid:  # else the REST API cannot be reached
             self.deletions.number(sender, now)
         self.sessions.forget(sender)
+        if doomed:
+            evidence_jobs.enqueue_purge(self.alerts)
         return touched
 
     def release_held(self, inbound: Inbound) -> None:
@@ -374,6 +374,8 @@ class Service:
                 if effect.kind == CaseKind.REPORT:
                     self.cases.add_to(case_id, effect, now)
                     log.info("case %d: a repeat report was added to it", case_id)
+                    if effect.media:
+                        self.enqueue_evidence(case_id)
                     return ref, Reply(messages.ADDED_TO_CASE, needs_ref=True)
                 log.info("case %d: still open, no new callback request", case_id)
                 return ref, Reply(messages.ALREADY_OPEN, needs_ref=True)
@@ -388,6 +390,8 @@ class Service:
             return None
         log.info("case filed: id=%d kind=%s", case_id, effect.kind)
         self.enqueue_alert(case_id)
+        if effect.media:
+            self.enqueue_evidence(case_id)
         if not self.someone_reachable():
             log.error("case %d filed with no organizer to alert; the worker was told", case_id)
             return ref, Reply(messages.FILED_UNREACHED_WITH_PHONE if phone
@@ -428,3 +432,8 @@ class Service:
     def alert_job_id(self, case_id: int) -> str:
         """Name a case's alert job (one per case, within this deployment's queue)."""
         return f"{self.settings.alerts_queue}-alert-case-{case_id}"
+
+    def enqueue_evidence(self, case_id: int) -> bool:
+        """Queue the copying of a case's photos and recordings from Twilio (a case filed
+        with media, or media added to it; the voicemail job files its recording so)."""
+        return evidence_jobs.enqueue_keep(self.alerts, case_id)

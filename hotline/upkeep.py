@@ -7,11 +7,13 @@ minute: reconcile with Twilio's list of inbound messages (any MessageSid we neve
 handled now), send what was held for workers whose WhatsApp window is open again, delete
 at Twilio what erasure and retention queued, e-mail coordinators 30, 7 and 1 days
 before a dated figure runs out, sweep the conversations between organizers and workers
-(``conversations.sweeping``), make sure the next digest is scheduled, and, once a day,
-strip personal data from cases, worker messages and conversations past RETENTION_DAYS
-(and queue the deletion of Twilio's older messages). Replies go out through the one path
-to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what is due (one worker at
-a time); ``tick`` runs everything (``hotline upkeep``).
+(``conversations.sweeping``), queue the evidence job of any case whose photos or
+recordings have work due and delete the stored copies of erased cases, make sure the
+next digest is scheduled, and, once a day, strip personal data from cases, worker
+messages and conversations past RETENTION_DAYS, with the cases' evidence (and queue the
+deletion of Twilio's older messages and those cases' recordings). Replies go out through
+the one path to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what is due
+(one worker at a time); ``tick`` runs everything (``hotline upkeep``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from hotline.alerts.reminders import send_reminders
 from hotline.alerts.sweeper import job_waiting
 from hotline.dialogue.inbound import Channel, Inbound
+from hotline.evidence import queueing as evidence_jobs
 from hotline.forgetting import TwilioForgetting
 from hotline.health import Marks
 from hotline.outbound import TransportError
@@ -42,7 +45,9 @@ INTERVAL = timedelta(minutes=1)
 #: The chores run every FREQUENT; the others run every INTERVAL.
 FREQUENT_CHORES = frozenset({"outbox", "spool", "sweep"})
 EVERY_CHORE = FREQUENT_CHORES | {"reconcile", "held", "retention", "twilio deletions",
-                                  "facts", "conversations", "digest"}
+                                  "facts", "conversations", "digest", "evidence"}
+#: Longest a drain of the spool holds its lock if its worker dies meanwhile.
+DRAIN_LEASE = 60
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
@@ -68,6 +73,7 @@ class Report:
     expired: int = 0
     deleted_at_twilio: int = 0
     reminded: int = 0
+    evidence: int = 0
     conversations: int = 0
 
 
@@ -92,7 +98,7 @@ class Upkeep:
 
         report = Report(
             requeued=run("outbox", lambda: self.requeue_alerts(now)),
-            replayed=run("spool", lambda: self.service.drain_spool(self.deliver)),
+            replayed=run("spool", self.drain_spool),
             swept=run("sweep", lambda: self.service.dispatcher.sweep(now)),
             reconciled=run("reconcile", lambda: self.reconcile(now)),
             released=run("held", lambda: self.to_worker.release_open(now)),
@@ -100,6 +106,7 @@ class Upkeep:
             deleted_at_twilio=run("twilio deletions",
                                   lambda: self.forgetting.run(now).deleted),
             reminded=run("facts", lambda: send_reminders(self.service, now)),
+            evidence=run("evidence", lambda: self.evidence(now)),
             conversations=run("conversations", lambda: self.service.talk.sweep(now)),
         )
         run("digest", self.schedule_digest)
@@ -116,6 +123,8 @@ class Upkeep:
         """
         conn, p = self.service.conn, self.prefix
         chores: set[str] = set()
+        if self.service.spool.has_waiting():  # kept messages go as soon as Redis answers
+            chores.add("spool")
         if conn.set(f"{p}upkeep:due:often", "1", nx=True,
                     ex=int(FREQUENT.total_seconds())):
             chores |= FREQUENT_CHORES
@@ -127,6 +136,16 @@ class Upkeep:
         report = self.tick(now, frozenset(chores))
         Marks(conn, p).ran("upkeep")
         return report
+
+    def drain_spool(self) -> int:
+        """Replay the spool, one worker at a time (two would replay a message twice)."""
+        key = f"{self.prefix}upkeep:draining"
+        if not self.service.conn.set(key, "1", nx=True, ex=DRAIN_LEASE):
+            return 0
+        try:
+            return self.service.drain_spool(self.deliver)
+        finally:
+            self.service.conn.delete(key)
 
     def schedule_digest(self) -> int:
         """Make sure the next digest is scheduled (its job is lost if Redis loses its data)."""
@@ -189,11 +208,24 @@ class Upkeep:
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
         self.service.messages.strip_older_than(cutoff, now)
+        if self.service.keeper.forget_cases(self.service.cases.ids_filed_before(cutoff), now):
+            evidence_jobs.enqueue_purge(self.service.alerts)
         self.service.talk.store.strip_older_than(cutoff)
         stripped = self.service.cases.strip_older_than(cutoff, now)
         if self.twilio.configured:
             self.service.deletions.before(cutoff, now)
         return stripped
+
+    def evidence(self, now: datetime) -> int:
+        """Delete the stored copies of erased and expired cases; queue the evidence job of
+        each case with an item due (its job lost, or retried past RQ's retries) unless it
+        is waiting already. Return how many jobs were queued."""
+        keeper, queue = self.service.keeper, self.service.alerts
+        keeper.purge()
+        if not self.service.settings.twilio_account_sid:
+            return 0
+        due = [c for c in keeper.due_cases(now) if not evidence_jobs.keep_job_waiting(queue, c)]
+        return sum(1 for case_id in due if evidence_jobs.enqueue_keep(queue, case_id))
 
     def _guarded(self, name: str, chore: Callable[[], int]) -> int:
         try:

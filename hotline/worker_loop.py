@@ -100,7 +100,8 @@ class Clock:
 
     def run(self, burst: bool) -> None:
         """One pass: each part guarded, so a failing one never stops the others."""
-        self._guarded("scheduler", self.schedule)
+        if self.due("scheduler", LOOP_SECONDS):  # not before every job of a surge
+            self._guarded("scheduler", self.schedule)
         if self.due("abandoned", ABANDONED_SECONDS):
             self._guarded("abandoned jobs", self.revive_abandoned)
         if self.due("maintenance", MAINTENANCE_SECONDS):
@@ -195,9 +196,9 @@ class _HotlineLoop:
         """Work as RQ does, with the pulse beating and the clock instead of RQ's scheduler."""
         self._burst = burst
         kwargs["with_scheduler"] = False  # the clock schedules
-        if not burst:
-            self.pulse = Pulse(self.clock.marks, self.name)  # type: ignore[attr-defined]
-            self.pulse.start()
+        # a burst too: the jobs it has started are never taken for abandoned
+        self.pulse = Pulse(self.clock.marks, self.name)  # type: ignore[attr-defined]
+        self.pulse.start()
         try:
             return bool(super().work(burst, logging_level, *args,  # type: ignore[misc]
                                      **kwargs))

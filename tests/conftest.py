@@ -270,3 +270,6 @@ from fakes import (  # noqa: E402, F401
     twilio_api,
     webhook_sink,
 )
+
+# a real S3-compatible server (SeaweedFS) for the evidence store's tests
+from objectstore import bucket, object_store  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""Local stand-ins that receive real requests: Twilio's Messages API, a webhook, SMTP.
+"""Local stand-ins that receive real requests: Twilio's Messages API (with media and
+recordings, and its media storage on another address), a webhook, SMTP.
 
 conftest.py exposes the fixtures; each starts a real server on 127.0.0.1 and records
 what reached it.
@@ -30,10 +31,21 @@ FROM = "+12135550000"
 Response = tuple[int, dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Raw:
+    """An answer that is not JSON: bytes with their headers (media), or a redirect.
+    ``length=False`` sends no Content-Length (the body ends when the connection closes)."""
+
+    data: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    length: bool = True
+
+
 class _Server:
     """An HTTP server on a free local port, serving from a thread."""
 
-    def __init__(self, handle: Any, get: Any = None, remove: Any = None) -> None:
+    def __init__(self, handle: Any, get: Any = None, remove: Any = None,
+                 host: str = "127.0.0.1") -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length") or 0)
@@ -57,6 +69,17 @@ class _Server:
                     self.answer(*get(self.path, dict(self.headers)))
 
             def answer(self, status: int, body: Any) -> None:
+                if isinstance(body, Raw):
+                    self.send_response(status)
+                    for name, value in body.headers.items():
+                        self.send_header(name, value)
+                    if body.length:
+                        self.send_header("Content-Length", str(len(body.data)))
+                    else:
+                        self.close_connection = True
+                    self.end_headers()
+                    self.wfile.write(body.data)
+                    return
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -67,7 +90,7 @@ class _Server:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
                                        daemon=True)
@@ -117,6 +140,73 @@ class TwilioApi:
     #: every DELETE asked for, answered or not
     delete_requests: list[str] = field(default_factory=list)
     delete_script: dict[str, list[Response]] = field(default_factory=dict)
+    #: media items the account holds, by "MM…/ME…", and recordings by "RE…":
+    #: (content type, bytes); served at the API's URLs, media by way of ``cdn``
+    media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    recordings: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    #: Twilio's storage host, where a media request is redirected (another address)
+    cdn: Cdn | None = None
+    #: every GET of a media item or recording at the API: (path, Authorization header)
+    media_requests: list[tuple[str, str]] = field(default_factory=list)
+    #: every GET at the API, whatever its path: (path, Authorization header)
+    gets: list[tuple[str, str]] = field(default_factory=list)
+    #: answer 404 to this many more requests for an item (Twilio still storing it)
+    not_ready: dict[str, int] = field(default_factory=dict)
+    #: where media requests are redirected instead of ``cdn`` (a test's other host)
+    redirect_media_to: str | None = None
+    deleted_media: list[str] = field(default_factory=list)
+    deleted_recordings: list[str] = field(default_factory=list)
+
+    def add_media(self, data: bytes, content_type: str, message_sid: str | None = None
+                  ) -> str:
+        """Hold a media item as if a worker had sent it; return its MediaUrl."""
+        message_sid = message_sid or "MM" + uuid.uuid4().hex
+        key = f"{message_sid}/ME{uuid.uuid4().hex}"
+        with self.lock:
+            self.media[key] = (content_type, data)
+        return f"{self.url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{key.replace('/', '/Media/')}"
+
+    def add_recording(self, data: bytes, content_type: str = "audio/x-wav") -> tuple[str, str]:
+        """Hold a call recording; return its (RecordingSid, RecordingUrl)."""
+        sid = "RE" + uuid.uuid4().hex
+        with self.lock:
+            self.recordings[sid] = (content_type, data)
+        return sid, f"{self.url}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{sid}"
+
+    def get(self, path: str, headers: dict[str, str]) -> Response:
+        """GET: a media item or a recording (with the account's credentials), else the
+        message list."""
+        prefix = f"/2010-04-01/Accounts/{ACCOUNT_SID}/"
+        bare = urlparse(path).path
+        with self.lock:
+            self.gets.append((bare, headers.get("Authorization", "")))
+        if bare.startswith(prefix + "Recordings/") or "/Media/" in bare:
+            return self._item(bare[len(prefix):], headers)
+        return self.listing(path, headers)
+
+    def _item(self, rest: str, headers: dict[str, str]) -> Response:
+        auth = headers.get("Authorization", "")
+        with self.lock:
+            self.media_requests.append((rest, auth))
+            if auth != _basic(ACCOUNT_SID, self.auth_token):
+                return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+            if rest.startswith("Recordings/"):
+                key, held = rest.removeprefix("Recordings/"), self.recordings
+            else:
+                key, held = rest.removeprefix("Messages/").replace("/Media/", "/"), self.media
+            if self.not_ready.get(key):
+                self.not_ready[key] -= 1
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            if key not in held:
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            content_type, data = held[key]
+            if held is self.recordings:
+                return 200, Raw(data, {"Content-Type": content_type})
+            target = self.redirect_media_to or (self.cdn.put(data, content_type)
+                                                if self.cdn else None)
+        if target is None:
+            return 200, Raw(data, {"Content-Type": content_type})
+        return 302, Raw(b"", {"Location": target})
 
     def fail_delete(self, sid: str, code: int = 20009, *, status: int = 409,
                     times: int = 1) -> None:
@@ -130,10 +220,18 @@ class TwilioApi:
             return [*self.inbox, *self.sent_log]
 
     def remove(self, path: str, headers: dict[str, str]) -> Response:
-        """DELETE /2010-04-01/Accounts/{sid}/Messages/{MessageSid}.json"""
+        """DELETE …/Messages/{MessageSid}.json (a message and its media), …/Messages/
+        {MessageSid}/Media/{MediaSid}.json (one media item), …/Recordings/{Sid}.json"""
         prefix = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/"
         if headers.get("Authorization", "") != _basic(ACCOUNT_SID, self.auth_token):
             return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        recording = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/"
+        if path.startswith(recording) and path.endswith(".json"):
+            return self._remove_item(path[len(recording):-len(".json")], self.recordings,
+                                     self.deleted_recordings)
+        if path.startswith(prefix) and "/Media/" in path and path.endswith(".json"):
+            key = path[len(prefix):-len(".json")].replace("/Media/", "/")
+            return self._remove_item(key, self.media, self.deleted_media)
         if not (path.startswith(prefix) and path.endswith(".json")):
             return 404, {"code": 20404, "message": "not found", "status": 404}
         sid = path[len(prefix):-len(".json")]
@@ -143,11 +241,28 @@ class TwilioApi:
             if scripted:
                 return scripted.pop(0)
             kept = [m for m in [*self.inbox, *self.sent_log] if m["sid"] == sid]
-            if not kept:
+            if not kept and not any(k.startswith(f"{sid}/") for k in self.media):
                 return 404, {"code": 20404, "message": "not found", "status": 404}
             self.inbox = [m for m in self.inbox if m["sid"] != sid]
             self.sent_log = [m for m in self.sent_log if m["sid"] != sid]
             self.deleted.append(sid)
+            # deleting a message deletes its media too (as Twilio does)
+            for key in [k for k in self.media if k.startswith(f"{sid}/")]:
+                del self.media[key]
+                self.deleted_media.append(key)
+        return 204, {}
+
+    def _remove_item(self, key: str, held: dict[str, tuple[str, bytes]],
+                     deleted: list[str]) -> Response:
+        with self.lock:
+            self.delete_requests.append(key)
+            scripted = self.delete_script.get(key)
+            if scripted:
+                return scripted.pop(0)
+            if key not in held:
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            del held[key]
+            deleted.append(key)
         return 204, {}
 
     def stall(self, seconds: float, *, times: int = 1) -> None:
@@ -255,6 +370,38 @@ class TwilioApi:
 
 
 @dataclass
+class Cdn:
+    """Twilio's media storage, on another address (127.0.0.2): serves what the API
+    redirects to, and records every request's headers (none may carry credentials)."""
+
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    requests: list[dict[str, str]] = field(default_factory=list)
+    #: send bodies without Content-Length (a server that does not say the size)
+    undeclared: bool = False
+    server: _Server | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return self.server.url
+
+    def put(self, data: bytes, content_type: str) -> str:
+        token = uuid.uuid4().hex
+        with self.lock:
+            self.files[token] = (content_type, data)
+        return f"{self.url}/media/{token}?Expires=60"
+
+    def get(self, path: str, headers: dict[str, str]) -> Response:
+        with self.lock:
+            self.requests.append({"path": path, **headers})
+            found = self.files.get(urlparse(path).path.removeprefix("/media/"))
+        if found is None:
+            return 404, {"message": "not found"}
+        return 200, Raw(found[1], {"Content-Type": found[0]}, length=not self.undeclared)
+
+
+@dataclass
 class WebhookSink:
     """Receives JSON POSTs; answers 200 unless statuses are queued in ``script``."""
 
@@ -340,8 +487,11 @@ def _free_port() -> int:
 @pytest.fixture
 def twilio_api() -> Iterator[TwilioApi]:
     api = TwilioApi()
-    api.server = _Server(api.handle, api.listing, api.remove)
+    api.server = _Server(api.handle, api.get, api.remove)
+    api.cdn = Cdn()
+    api.cdn.server = _Server(lambda *_: (405, {}), api.cdn.get, host="127.0.0.2")
     yield api
+    api.cdn.server.close()
     api.server.close()
 
 

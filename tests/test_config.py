@@ -26,6 +26,7 @@ def production(tmp_path: Path) -> dict[str, str]:
         "REDIS_URL": "redis://hotline:pw@127.0.0.1:6379/0",
         "DATABASE_URL": "postgresql+psycopg://hotline:pw@127.0.0.1/hotline",
         "ALERT_WEBHOOK_URL": "https://hooks.example.org/hotline",
+        "MEDIA_STORE_URL": "s3://center-evidence/hotline",
     }
 
 

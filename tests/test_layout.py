@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("hotline.store", "hotline.sessions"),
     ("hotline.outbound", "hotline.alerts", "hotline.conversations", "hotline.service",
      "hotline.calls", "hotline.spooling", "hotline.upkeep", "hotline.forgetting",
-     "hotline.health", "hotline.worker_loop"),
+     "hotline.health", "hotline.worker_loop", "hotline.evidence"),
     ("hotline.web", "hotline.cli", "hotline.app", "workers"),
 )
 #: Modules that are data tables rather than code, exempt from the size rule.

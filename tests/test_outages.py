@@ -108,3 +108,58 @@ def test_a_hanging_redis_still_gets_an_answer_in_the_workers_language(overrides)
         app.extensions["hotline"].cases.engine.dispose()
         app.extensions["hotline"].conn.close()
         silent.close()
+
+
+def test_while_a_message_waits_in_the_spool_the_senders_next_ones_wait_behind_it(
+        outage_app) -> None:  # type: ignore[no-untyped-def]
+    service = outage_app.extensions["hotline"]
+    phone = Phone(outage_app.test_client(), "+12135550336")
+    for text in ("hello", "2", "1", "Sunny Market", "0", "1"):
+        phone.send(text)
+    held = service.sessions.begin(phone.number, "SMstuck")  # a turn that never ends
+    assert "we will answer soon" in phone.send("part B")[0]  # busy: kept, in order
+    service.sessions.unlock(held)
+    assert "we will answer soon" in phone.send("part C")[0]  # behind B, though free now
+    assert service.spool.count("waiting") == 2
+
+    delivered: list[tuple[str, ...]] = []
+
+    def deliver(key: str, inbound: Inbound, bodies: tuple[str, ...], forget: bool) -> bool:
+        delivered.append(bodies)
+        return True
+
+    assert service.drain_spool(deliver) == 2
+    assert delivered == [("Got it. Send more, or send 1 when you are done.",)] * 2
+    assert phone.send("part D") == ["Got it. Send more, or send 1 when you are done."]
+    loaded = service.sessions.load(phone.number, "SMx")
+    assert loaded.session.draft.details == ("part B", "part C", "part D")
+
+
+def test_a_story_part_replayed_after_the_report_was_filed_joins_that_report(
+        outage_app, own_redis) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    service = outage_app.extensions["hotline"]
+    phone = Phone(outage_app.test_client(), "+12135550337")
+    for text in ("hello", "2", "1", "Sunny Market", "0", "1", "part A"):
+        phone.send(text)
+    redis_factory.stop_embedded(own_redis)
+    assert "we will answer soon" in phone.send("part B")[0]  # Redis down: no mark
+    redis_factory.connect(None, own_redis).close()
+    time.sleep(1.1)  # the worker goes on in a later second, before the spool is replayed
+    for text in ("part C", "1", "1", "1", "1", "0", "1"):
+        phone.send(text)
+    filed = phone.send("1")[0]
+    ref = filed.split("number is ")[1].split(".")[0]
+
+    delivered: list[tuple[str, ...]] = []
+
+    def deliver(key: str, inbound: Inbound, bodies: tuple[str, ...], forget: bool) -> bool:
+        delivered.append(bodies)
+        return True
+
+    assert service.drain_spool(deliver) == 1
+    assert delivered == [(f"We added your earlier message to your report {ref}.",)]
+    case = service.cases.by_ref(ref)
+    assert case.details == "part A\n\npart C\n\npart B"  # kept, never replayed at the menu
+    assert ("added", "report") in service.cases.events(case.id)

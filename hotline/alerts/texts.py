@@ -337,8 +337,7 @@ def report_email(r: Renderer, case: CaseView, locale: str) -> tuple[str, str]:
     body = [claimed(r, case, locale, has_email=False)]
     if case.consent and case.details and len(case.details) > CLAIM_STORY_CHARS:
         body.append(r.render(Reply(STORY, {"story": case.details}), locale))
-    if case.consent and case.media:
-        body.append("\n".join(f"{url} ({content_type})" for url, content_type in case.media))
+    # photos and recordings are counted above, never linked: staff open them in the app
     return subject, "\n\n".join(body) + "\n"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from hotline.cli import alerts, cases, db, facts, i18n, keys, organizers, serve, upkeep
+from hotline.cli import alerts, cases, db, evidence, facts, i18n, keys, organizers, serve, upkeep
 
 
 @click.group()
@@ -20,6 +20,7 @@ for _command in (
     i18n.i18n,
     facts.facts,
     cases.cases, cases.erase,
+    evidence.evidence,
     db.db,
     upkeep.upkeep, upkeep.reconcile, upkeep.retention,
     organizers.organizers,

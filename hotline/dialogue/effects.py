@@ -67,4 +67,16 @@ class Erase:
     sender: str
 
 
-Effect = FileCase | OptOut | OptIn | Erase
+@dataclass(frozen=True)
+class AddToStory:
+    """Add words (and photos) to a report already filed, when they were sent before it was
+    filed and reached us only after (a message kept while Redis was down):
+    ``AddToStory("4821", "+12135550100", "he also kept my tips")``."""
+
+    ref: str
+    sender: str
+    text: str
+    media: tuple[MediaItem, ...] = ()
+
+
+Effect = FileCase | OptOut | OptIn | Erase | AddToStory

@@ -48,6 +48,15 @@ EMPTY = N_("I got an empty message.")
 DETAILS_NOTED = N_("Got it. Send more, or send 1 when you are done.")
 # TRANSLATORS: after a photo arrives during a report. Keep "1".
 PHOTO_NOTED = N_("Photo received. Send more, or send 1 when you are done.")
+# TRANSLATORS: a photo sent outside a report (at the menu) is kept for the next report.
+# Keep "2" (the menu's "Report a problem").
+PHOTO_KEPT = N_("We kept your photo. To send it with a report, choose 2 in the menu.")
+# TRANSLATORS: more of the story arrived after the worker sent 1 (done), or late; it was
+# added. The question they are at follows on the next line.
+ADDED_TO_STORY = N_("Got it, we added that to your story.")
+# TRANSLATORS: words sent before the report was saved reached us only after; they were
+# added to it. {ref} is the case number.
+ADDED_TO_REPORT = N_("We added your earlier message to your report {ref}.")
 # TRANSLATORS: the story is long enough to be stored. Keep "1".
 DETAILS_FULL = N_("Thank you, we have enough details. Send 1 to go on.")
 # TRANSLATORS: summary of the report before sending; each {x} is an answer.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 from typing import Any
 
 from hotline.dialogue import flow, messages
 from hotline.dialogue.answers import MAX_SHORT_ANSWER, numbers, phone
-from hotline.dialogue.effects import CaseKind, FileCase, MediaItem
+from hotline.dialogue.effects import AddToStory, CaseKind, FileCase, MediaItem
 from hotline.dialogue.inbound import MAX_BODY
 from hotline.dialogue.keywords import Word
 from hotline.dialogue.session import MAX_DETAIL_MESSAGES, Draft, Session
@@ -34,8 +35,38 @@ class ReportSteps(Speaker):
         if question is None:
             return self.show(replace(s, step=StepId.MENU, history=()))
         if question.options:
+            if not self.text and self.inbound.media:  # a photo: kept (engine), ask again
+                return self.show(s, prefix=messages.ADDED_TO_STORY)
+            if self.more_story(s):
+                # the story went on after the worker sent 1: keep it, ask again
+                return self.show(_told(s, self.text, self.stamp),
+                                 prefix=messages.ADDED_TO_STORY)
             return self.answer_choice(s, question)
         return self.answer_text(s, question)
+
+    def more_story(self, s: Session) -> bool:
+        """Tell whether words at the question right after the story are more of it."""
+        return (s.step == StepId.WHEN and bool(s.history) and s.history[-1] == StepId.DETAILS
+                and not s.fixing and bool(self.text) and not self.choices()
+                and self.yes_or_no(s) is None)
+
+    def on_late(self, s: Session) -> Session:
+        """Answer a message that arrived before others we already answered (kept while
+        Redis was down, or missed and reconciled): a story part joins the report it
+        belonged to, in progress or filed since; anything else was overtaken by what the
+        worker sent after it and is left, never replayed where they are now."""
+        words = (self.text if self.text and not self.choices()
+                 and self.ctx.lexicon.command(self.text) is None else "")
+        media = tuple(MediaItem(m.url, m.content_type) for m in self.inbound.media)
+        if not words and not media:
+            return s
+        if s.step in flow.REPORT_STEPS:
+            self.say(messages.ADDED_TO_STORY)
+            return _told(s, words, self.stamp) if words else s
+        if s.last_case and s.last_filed >= self.stamp:
+            self.effects.append(AddToStory(s.last_case, self.inbound.sender, words, media))
+            self.say(messages.ADDED_TO_REPORT, ref=s.last_case)
+        return s
 
     def answer_choice(self, s: Session, question: flow.Question) -> Session:
         picked = self.choices()
@@ -101,9 +132,8 @@ class ReportSteps(Speaker):
         if len(s.draft.details) >= MAX_DETAIL_MESSAGES:
             self.say(messages.DETAILS_FULL)
             return s
-        details = (*s.draft.details, text[:MAX_BODY])
         self.say(messages.DETAILS_NOTED)
-        return replace(s, draft=replace(s.draft, details=details))
+        return _told(s, text, self.stamp)
 
     def on_confirm(self, s: Session) -> Session:
         number = self.choice()
@@ -125,6 +155,9 @@ class ReportSteps(Speaker):
         return self.show(replace(s, fixing=True).moved(target))
 
     def start_report(self, s: Session) -> Session:
+        if s.draft.media and replace(s.draft, media=()).is_empty():
+            # only photos sent at the menu so far: they start this report
+            return self.show(replace(s, fixing=False).moved(flow.REPORT_START))
         if not s.draft.is_empty():
             s = replace(s, step=_first_unanswered(s.draft), history=())
             return self.show(s.moved(StepId.RESUME))
@@ -186,6 +219,18 @@ def _yes_or_no_option(question: flow.Question, answer: bool | None) -> list[int]
         return []
     wanted = "yes" if answer else "no"
     return [n for n, option in enumerate(question.options, start=1) if option.value == wanted]
+
+
+def _told(s: Session, text: str, at: int) -> Session:
+    """Add one message, sent at ``at``, to the story in the order it was written (while
+    the story has room)."""
+    d = s.draft
+    if len(d.details) >= MAX_DETAIL_MESSAGES:
+        return s
+    times = d.told_at if len(d.told_at) == len(d.details) else (0,) * len(d.details)
+    i = bisect.bisect_right(times, at)
+    return replace(s, draft=replace(d, details=(*d.details[:i], text[:MAX_BODY], *d.details[i:]),
+                                    told_at=(*times[:i], at, *times[i:])))
 
 
 def _answered(draft: Draft, field_name: str, value: Any) -> Draft:

@@ -31,6 +31,9 @@ class Draft:
     contact_number: str | None = None
     name: str | None = None
     media: tuple[tuple[str, str], ...] = ()
+    #: when each message of ``details`` was sent (epoch seconds): the story stays in the
+    #: order it was written even when a part arrives late (replayed from the spool)
+    told_at: tuple[int, ...] = ()
 
     def is_empty(self) -> bool:
         """Tell whether the worker has answered anything yet."""
@@ -46,7 +49,10 @@ class Session:
 
     ``locale`` is None until the language is known; ``updated`` is the epoch second of
     the last inbound, used for the idle expiry; ``history`` holds steps BACK returns to;
-    ``opted_out`` is set from STOP until START (the bot stays silent meanwhile).
+    ``opted_out`` is set from STOP until START (the bot stays silent meanwhile);
+    ``last_case`` is the number of the report filed in this conversation and
+    ``last_filed`` the epoch second it was filed (a story part that arrived before and is
+    replayed after joins that report).
     """
 
     locale: str | None = None
@@ -58,6 +64,8 @@ class Session:
     fixing: bool = False
     updated: int = 0
     opted_out: bool = False
+    last_case: str | None = None
+    last_filed: int = 0
 
     def moved(self, step: StepId, *, remember: bool = True) -> Session:
         """Go to ``step``, remembering the current one for BACK."""
@@ -89,6 +97,8 @@ class Session:
             data["u"] = self.updated
         if self.opted_out:
             data["o"] = 1
+        if self.last_case:
+            data["lc"], data["lf"] = self.last_case, self.last_filed
         return _to_json(data)
 
     @classmethod
@@ -114,12 +124,14 @@ class Session:
                 fixing=bool(data.get("f", False)),
                 updated=int(data.get("u", 0)),
                 opted_out=bool(data.get("o", False)),
+                last_case=data.get("lc"),
+                last_filed=int(data.get("lf", 0)),
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return cls()
 
 
-_DRAFT_KEYS = ("i", "e", "w", "is", "dt", "wh", "sw", "c", "cn", "n", "m")
+_DRAFT_KEYS = ("i", "e", "w", "is", "dt", "wh", "sw", "c", "cn", "n", "m", "ta")
 #: Each Draft field with its short key (computed once: sessions are read every message).
 _DRAFT_NAMES_KEYS = tuple(zip((f.name for f in fields(Draft)), _DRAFT_KEYS, strict=True))
 #: Steps by their stored name (a dict lookup; ``StepId(name)`` costs ten times more).

@@ -24,6 +24,7 @@ class Speaker:
         self.inbound = inbound
         self.day = day  # the center's calendar day: which dated figures hold
         self.text = inbound.text.strip()
+        self.stamp = 0  # when the message was sent (epoch seconds; ``step`` sets it)
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
 

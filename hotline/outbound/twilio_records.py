@@ -1,4 +1,5 @@
-"""Twilio's copies of our messages: find them and delete them (erasure, retention).
+"""Twilio's copies of our messages, media and recordings: find them and delete them
+(erasure, retention, and evidence once our copy is kept).
 
 Twilio keeps each message it carried (both numbers, the body, media) in the account's
 log until it is deleted through the REST API. Errors become ours here, as in
@@ -7,6 +8,7 @@ log until it is deleted through the REST API. Errors become ours here, as in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import requests
@@ -44,6 +46,34 @@ def delete(sender: TwilioSender, sid: str) -> None:
         raise NotConfigured("twilio not configured")
     try:
         sender.client.messages(sid).delete()
+    except TwilioRestException as exc:
+        if exc.code == NOT_FOUND or exc.status == 404:
+            return
+        raise TransportError(classify(exc.code, exc.status).code) from None
+    except (requests.RequestException, OSError, TwilioException) as exc:
+        raise TransportError(type(exc).__name__) from None
+
+
+def delete_media(sender: TwilioSender, message_sid: str, media_sid: str) -> None:
+    """Delete one media item of a message at Twilio (the message stays); one already gone
+    is fine."""
+    client = sender.client
+    if client is None:
+        raise NotConfigured("twilio not configured")
+    _deleting(lambda: client.messages(message_sid).media(media_sid).delete())
+
+
+def delete_recording(sender: TwilioSender, sid: str) -> None:
+    """Delete one call recording at Twilio; one already gone is fine."""
+    client = sender.client
+    if client is None:
+        raise NotConfigured("twilio not configured")
+    _deleting(lambda: client.recordings(sid).delete())
+
+
+def _deleting(call: Callable[[], object]) -> None:
+    try:
+        call()
     except TwilioRestException as exc:
         if exc.code == NOT_FOUND or exc.status == 404:
             return

@@ -41,6 +41,15 @@ class Busy(RuntimeError):
     """Another message from the same sender is still being handled."""
 
 
+class Behind(Busy):
+    """Earlier messages from the same sender wait in the spool: this one goes behind them."""
+
+
+#: How long a sender's "messages wait in the spool" mark lives if the drain never clears
+#: it (the drain clears it as soon as their last kept message is replayed).
+QUEUED_SECONDS = 3600
+
+
 #: Window of the per-sender message counter used to throttle replies.
 RATE_WINDOW_SECONDS = 60
 #: WhatsApp lets a business write free text this long after the person's last message;
@@ -137,6 +146,19 @@ class SessionStore:
         """Mark a MessageSid handled; False if it was already (organizers' commands)."""
         return bool(self.conn.set(self._handled_key(sid), b"1", nx=True, ex=HANDLED_SECONDS))
 
+    def _queued_key(self, state_key: str) -> str:
+        # the sender has messages waiting in the spool: later ones wait behind them
+        return f"{self.prefix}q:{state_key[len(self.prefix) + 2:]}"
+
+    def mark_queued(self, sender: str) -> None:
+        """Remember that a message of this sender waits in the spool (``begin`` then
+        refuses the sender's later messages with ``Behind``, until ``unmark_queued``)."""
+        self.conn.set(self._queued_key(self._keys(sender)[0]), b"1", ex=QUEUED_SECONDS)
+
+    def unmark_queued(self, sender: str) -> None:
+        """Forget that the sender has messages in the spool (the drain replayed them)."""
+        self.conn.delete(self._queued_key(self._keys(sender)[0]))
+
     def _optout_key(self, state_key: str) -> str:
         # the sender's opt-out flag: no expiry, and erasure leaves it (STOP outlives it)
         return f"{self.prefix}o:{state_key[len(self.prefix) + 2:]}"
@@ -180,23 +202,34 @@ class SessionStore:
         return self._language(raw, key) if raw else None
 
     def begin(self, sender: str, sid: str, minute: int = 0,
-              wait: float = LOCK_WAIT_SECONDS, *, whatsapp_at: int | None = None) -> Turn:
+              wait: float = LOCK_WAIT_SECONDS, *, whatsapp_at: int | None = None,
+              token: str | None = None, replaying: bool = False,
+              take_over: str | None = None) -> Turn:
         """Lock the sender, load the session, check the MessageSid and count the message
         in the current ``minute`` (epoch minutes), all in one round trip; wait briefly
         while another message holds the lock. ``whatsapp_at`` (epoch seconds) stamps a
-        WhatsApp message's time, which opens WhatsApp's 24-hour window."""
+        WhatsApp message's time, which opens WhatsApp's 24-hour window.
+
+        Raises ``Behind`` while the sender's earlier messages wait in the spool, unless
+        ``replaying`` one of them; ``take_over`` is the lock token of the replayed
+        message's first try (a ``begin`` that timed out may still have run later and
+        left the lock with that token: its message takes it back).
+        """
         keys = self._keys(sender)
         state_key, language_key, lock_key, rate_key, replies, window, held, talk = keys
         script_keys = [lock_key, state_key, language_key, replies + sid, f"{rate_key}:{minute}",
                        self._handled_key(sid), self._optout_key(state_key), window, held,
-                       talk]
-        token = secrets.token_hex(16)
+                       talk, self._queued_key(state_key)]
+        token = token or secrets.token_hex(16)
         stamp = "" if whatsapp_at is None else str(whatsapp_at)
         deadline = time.monotonic() + wait
         while True:
             result: list[Any] = self._kept.run(
                 self._begin_script, script_keys,
-                [token, LOCK_SECONDS, RATE_WINDOW_SECONDS, stamp, WHATSAPP_WINDOW_SECONDS])
+                [token, LOCK_SECONDS, RATE_WINDOW_SECONDS, stamp, WHATSAPP_WINDOW_SECONDS,
+                 "1" if replaying else "", take_over or ""])
+            if result[0] == 2:
+                raise Behind("earlier messages of this sender wait in the spool")
             if result[0] == 1:
                 loaded = self._loaded(state_key, language_key, replies + sid, result[1],
                                       result[2], result[3], int(result[4]), bool(result[5]),
@@ -257,7 +290,8 @@ class SessionStore:
         """Delete everything kept about a sender (erasure): session, language, replies,
         WhatsApp window, held-messages mark and conversation flag."""
         state, language, lock, rate, replies, window, held, talk = self._keys(sender)
-        keys: list[Any] = [state, language, lock, rate, window, held, talk]
+        keys: list[Any] = [state, language, lock, rate, window, held, talk,
+                           self._queued_key(state)]
         keys += self.conn.scan_iter(match=f"{replies}*", count=1000)
         keys += self.conn.scan_iter(match=f"{rate}:*", count=1000)
         self.conn.delete(*keys)
@@ -274,7 +308,11 @@ class SessionStore:
 
 
 _BEGIN = """
-if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {0} end
+if ARGV[6] == '' and redis.call('exists', KEYS[11]) == 1 then return {2} end
+if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  if ARGV[7] == '' or redis.call('get', KEYS[1]) ~= ARGV[7] then return {0} end
+  redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
 local v = redis.call('mget', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], KEYS[10])
 if v[4] then return {1, v[1], v[2], v[3], 0, v[4], v[5], 0, v[6]} end
 local n = redis.call('incr', KEYS[5])

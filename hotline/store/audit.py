@@ -36,6 +36,7 @@ class Action(StrEnum):
     VIEWED = "viewed"
     REVEALED = "revealed"
     PACKET = "packet"
+    EVIDENCE = "evidence"  # a kept photo, document or recording opened
     EXPORTED = "exported"
     ERASED = "erased"
     CLAIMED = "claimed"

@@ -317,6 +317,19 @@ class CaseStore:
         with Session(self.engine) as db:
             return int(db.scalar(select(func.count()).select_from(CaseRow)) or 0)
 
+    def ids_of(self, sender: str) -> list[int]:
+        """Return the cases a sender filed whose personal data is still there."""
+        return self._ids_where(CaseRow.sender_id == self.crypto.sender_id(sender))
+
+    def ids_filed_before(self, cutoff: datetime) -> list[int]:
+        """Return cases filed before ``cutoff`` whose personal data is still there."""
+        return self._ids_where(CaseRow.created_at < cutoff)
+
+    def _ids_where(self, condition: ColumnElement[bool]) -> list[int]:
+        with Session(self.engine) as db:
+            return list(db.scalars(select(CaseRow.id).where(
+                condition, CaseRow.sender_id.not_in((ERASED, EXPIRED))).order_by(CaseRow.id)))
+
     def erase_sender(self, sender: str, now: datetime | None = None) -> int:
         """Strip a worker's personal data from all their cases; keep anonymous facts.
 

@@ -5,7 +5,8 @@ is deleted. Erasure and retention queue that deletion here and the upkeep carrie
 out through Twilio's REST API, retrying: Twilio refuses to delete a message it has not
 finished with (error 20009, for minutes and rarely up to 14 days), and it may be down.
 
-Three kinds of rows: ``sid`` (delete this message), ``number`` (find every message to
+Four kinds of rows: ``sid`` (delete this message), ``recording`` (delete this call
+recording), ``number`` (find every message to
 or from this number, then delete each: the number is kept encrypted only until Twilio
 has listed them) and ``before`` (find every message sent before a date: retention).
 """
@@ -38,6 +39,7 @@ class Kind(StrEnum):
     SID = "sid"
     NUMBER = "number"
     BEFORE = "before"
+    RECORDING = "recording"  # a call recording, by its SID (evidence: erasure, retention)
 
 
 class State(StrEnum):
@@ -101,17 +103,24 @@ class Deletions:
 
     def sids(self, sids: list[str], now: datetime | None = None) -> int:
         """Queue messages by SID (each once); return how many were new."""
+        return self._by_sid(Kind.SID, sids, now)
+
+    def _by_sid(self, kind: Kind, sids: list[str], now: datetime | None) -> int:
         now = now or datetime.now(UTC)
         added = 0
         for sid in dict.fromkeys(sids):
             try:
                 with Session(self.engine) as db, db.begin():
-                    db.add(DeletionRow(kind=str(Kind.SID), sid=sid, state=str(State.WAITING),
+                    db.add(DeletionRow(kind=str(kind), sid=sid, state=str(State.WAITING),
                                        attempts=0, created_at=now, next_at=now))
                 added += 1
             except IntegrityError:
                 continue  # queued already
         return added
+
+    def recordings(self, sids: list[str], now: datetime | None = None) -> int:
+        """Queue call recordings by SID (each once); return how many were new."""
+        return self._by_sid(Kind.RECORDING, sids, now)
 
     def due(self, now: datetime, limit: int = 200) -> list[Deletion]:
         """Return waiting deletions whose time has come: searches first, then SIDs."""

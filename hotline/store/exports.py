@@ -35,7 +35,8 @@ def rows(cases: Iterable[CaseView]) -> list[dict[str, Any]]:
         row = asdict(case)
         row["created_at"] = case.created_at.isoformat()
         row["issues"] = ",".join(case.issues)
-        row["media"] = " ".join(url for url, _ in case.media)
+        # how many items the worker sent, never Twilio's links (`hotline evidence list`)
+        row["media"] = len(case.media)
         found.append(row)
     return found
 

@@ -16,6 +16,7 @@ from hotline.store import (
     deletions,
     deliveries,
     employers,
+    evidence,
     factors,
     logins,
     messages,
@@ -27,6 +28,6 @@ from hotline.store import (
 from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
-STORES = (assignments, audit, cases, conversations, deletions, deliveries, employers, factors,
-          logins, messages, notes, optouts, organizers, spool)
+STORES = (assignments, audit, cases, conversations, deletions, deliveries, employers, evidence,
+          factors, logins, messages, notes, optouts, organizers, spool)
 metadata: MetaData = Base.metadata

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Integer, LargeBinary, String, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from hotline.crypto import Unreadable
 from hotline.dialogue.inbound import Channel, Inbound, Media
 from hotline.store.cases import CaseStore
-from hotline.store.db import Base
+from hotline.store.db import Base, aware
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,9 +47,14 @@ class Spool:
         self.engine = cases.engine
         self.crypto = cases.crypto
 
-    def put(self, inbound: Inbound, now: datetime | None = None) -> bool:
-        """Keep a message; return False if it was kept already (a Twilio retry)."""
-        payload = json.dumps(asdict(inbound), ensure_ascii=False)
+    def put(self, inbound: Inbound, now: datetime | None = None,
+            lock: str | None = None) -> bool:
+        """Keep a message; return False if it was kept already (a Twilio retry).
+
+        ``lock``: the token its first try locked the sender with, if that try timed out
+        (Redis may still have run it, and left the lock): its replay takes that lock back.
+        """
+        payload = json.dumps({**asdict(inbound), "lock": lock}, ensure_ascii=False)
         row = SpooledRow(sid=inbound.sid, received_at=now or datetime.now(UTC),
                          payload_enc=self.crypto.encrypt(payload), state="waiting")
         try:
@@ -61,13 +66,25 @@ class Spool:
 
     def waiting(self, limit: int = 500) -> list[tuple[int, datetime, Inbound]]:
         """Return kept messages not yet handled, oldest first."""
+        return [(row_id, at, inbound) for row_id, at, inbound, _ in self.kept(limit)]
+
+    def kept(self, limit: int = 500) -> list[tuple[int, datetime, Inbound, str | None]]:
+        """Return kept messages not yet handled, oldest first, with their first try's
+        lock token (``put``)."""
         with Session(self.engine) as db:
             rows = db.scalars(select(SpooledRow).where(SpooledRow.state == "waiting")
                               .order_by(SpooledRow.id).limit(limit)).all()
-            found = [(r.id, r.received_at, self._opened(r.id, self._inbound, r.payload_enc))
-                     for r in rows]
-        self._set_aside([row_id for row_id, _, inbound in found if inbound is None])
-        return [(row_id, at, inbound) for row_id, at, inbound in found if inbound is not None]
+            found = [(r.id, aware(r.received_at),
+                      self._opened(r.id, self._with_lock, r.payload_enc)) for r in rows]
+        self._set_aside([row_id for row_id, _, opened in found if opened is None])
+        return [(row_id, at, *opened) for row_id, at, opened in found
+                if opened is not None and at is not None]
+
+    def has_waiting(self) -> bool:
+        """Tell whether any kept message waits to be replayed."""
+        with Session(self.engine) as db:
+            return db.scalar(select(SpooledRow.id).where(SpooledRow.state == "waiting")
+                             .limit(1)) is not None
 
     def handled(self, row_id: int, bodies: tuple[str, ...]) -> None:
         """Mark a kept message handled and keep the replies until they are sent."""
@@ -122,8 +139,15 @@ class Spool:
     def _replies(self, token: bytes | None) -> tuple[str, ...]:
         return tuple(json.loads(self.crypto.decrypt(token) or "[]"))
 
-    def _inbound(self, token: bytes | None) -> Inbound:
+    def _with_lock(self, token: bytes | None) -> tuple[Inbound, str | None]:
         data = json.loads(self.crypto.decrypt(token) or "{}")
+        return self._from(data), data.get("lock")
+
+    def _inbound(self, token: bytes | None) -> Inbound:
+        return self._from(json.loads(self.crypto.decrypt(token) or "{}"))
+
+    @staticmethod
+    def _from(data: dict[str, Any]) -> Inbound:
         return Inbound(sid=data["sid"], channel=Channel(data["channel"]), sender=data["sender"],
                        text=data["text"], media=tuple(Media(**m) for m in data["media"]),
                        to=data.get("to", ""))

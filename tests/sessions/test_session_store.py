@@ -123,3 +123,41 @@ def test_forget_removes_everything_about_a_sender(store: SessionStore, redis_con
     assert all(not redis_conn.exists(k) for k in store._keys(NUMBER))
     assert store.load(NUMBER, "SM1").earlier_reply is None
     assert store.load("+13235550000", "SM3").earlier_reply == b"[]"
+
+
+def test_while_a_senders_messages_wait_in_the_spool_the_next_ones_go_behind(
+        store: SessionStore) -> None:
+    from hotline.sessions.store import Behind
+
+    store.mark_queued(NUMBER)
+    with pytest.raises(Behind):
+        store.begin(NUMBER, "SM2", wait=0)
+    store.unlock(store.begin(NUMBER, "SM1", replaying=True))  # the drain replays the kept
+    store.unmark_queued(NUMBER)
+    store.unlock(store.begin(NUMBER, "SM3", wait=0))
+    store.begin("+12135550199", "SM4", wait=0)  # other senders never wait
+
+
+def test_a_replayed_message_takes_back_the_lock_its_timed_out_try_left(
+        store: SessionStore) -> None:
+    # a try that timed out on the client, but that Redis ran later: the lock is its
+    orphan = store.begin(NUMBER, "SM1", token="a" * 32)
+    assert orphan.token == "a" * 32
+    with pytest.raises(Busy):
+        store.begin(NUMBER, "SM2", wait=0)
+    with pytest.raises(Busy):
+        store.begin(NUMBER, "SM1", wait=0, replaying=True, take_over="b" * 32)
+    turn = store.begin(NUMBER, "SM1", wait=0, replaying=True, take_over="a" * 32)
+    store.save(turn, Session(locale="en"), b"[]")
+    store.unlock(store.begin(NUMBER, "SM2", wait=0))  # the lock was given back
+
+
+def test_erasure_forgets_the_mark_too(store: SessionStore) -> None:
+    from hotline.sessions.store import Behind
+
+    store.mark_queued(NUMBER)
+    store.forget(NUMBER)
+    try:
+        store.unlock(store.begin(NUMBER, "SM1", wait=0))
+    except Behind:
+        pytest.fail("the mark outlived erasure")

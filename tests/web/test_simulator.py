@@ -67,7 +67,8 @@ def test_production_refuses_the_simulator_whatever_its_password() -> None:
     production = {"HOTLINE_ENV": "production", "HOTLINE_SECRET_KEY": new_secret(),
                   "HOTLINE_ENCRYPTION_KEYS": new_key(), "TWILIO_AUTH_TOKEN": "t" * 32,
                   "REDIS_URL": "redis://x", "DATABASE_URL": "sqlite://",
-                  "ALERT_WEBHOOK_URL": "https://hooks.example.org/x"}
+                  "ALERT_WEBHOOK_URL": "https://hooks.example.org/x",
+                  "MEDIA_STORE_URL": "s3://center-evidence/hotline"}
     assert config.load(production).is_production
     with pytest.raises(config.ConfigError, match="SIMULATOR_ENABLED must be off"):
         config.load({**production, "SIMULATOR_ENABLED": "true",

@@ -3,8 +3,8 @@
 Opening the page is recorded in the audit, as is every action. The worker's number is
 masked to its last four digits; "show" asks for a reason, needs a recent sign-in and is
 recorded, and works only for the organizer who has the case (or a coordinator) and only
-if the worker agreed to be contacted. Photos are fetched by the app and served from
-here, never linked at Twilio.
+if the worker agreed to be contacted. Photos and recordings are served from here,
+decrypted from the evidence store and on the record, never linked anywhere.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-import requests
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from hotline.evidence.access import Unavailable, items, open_item
 from hotline.store.assignments import Outcome
 from hotline.store.audit import Action
 from hotline.store.cases import CaseView
@@ -37,10 +36,8 @@ from hotline.web.console.access import (
 from hotline.web.console.blueprint import bp
 from hotline.web.console.words import L_, t
 
-#: Largest photo the console passes on.
-MAX_PHOTO = 10 * 1024 * 1024
-#: Media types shown inline; anything else is offered as a download.
-INLINE = ("image/jpeg", "image/png", "image/gif", "image/webp")
+#: Media types shown inline; anything else (PDF, HEIC, audio, video) is a download.
+INLINE = ("image/jpeg", "image/png")
 
 
 def case_or_404(ref: str) -> CaseView:
@@ -149,6 +146,7 @@ def timeline(case: CaseView) -> list[Moment]:
     shown = {
         Action.REVEALED: L_("%(who)s showed the worker's number"),
         Action.PACKET: L_("%(who)s opened the claim packet"),
+        Action.EVIDENCE: L_("%(who)s opened a photo or recording"),
         Action.EXPORTED: L_("%(who)s exported it"),
         Action.DENIED: L_("%(who)s was refused"),
     }
@@ -183,6 +181,7 @@ def _page(case: CaseView, *, number: str | None = None, status: int = 200) -> An
         outcomes=list(Outcome), me=who.organizer,
         views=len(c.audit.entries(case_id=case.id, actions=(Action.VIEWED,), limit=1000)),
         related=[r for r in related if r != case.ref],
+        evidence=items(c.service.keeper.evidence, case.id),
     ), status
 
 
@@ -199,30 +198,28 @@ def case_page(ref: str) -> Any:
 @bp.get("/cases/<ref>/photos/<int:index>")
 @login_required
 def photo(ref: str, index: int) -> WerkzeugResponse:
-    """Fetch one of the case's photos and pass it on (never a Twilio link)."""
+    """Serve one of the case's photos or recordings, decrypted from the evidence store
+    and checked against its SHA-256; each look is in the audit."""
     case = case_or_404(ref)
     allowed(case, "view")
-    if not 0 <= index < len(case.media):
-        abort(404)
-    url, content_type = case.media[index]
-    settings = console().service.settings
-    auth = None
-    twilio_hosts = {"api.twilio.com", urlsplit(settings.twilio_api_base_url).netloc}
-    if urlsplit(url).netloc in twilio_hosts and settings.twilio_account_sid:
-        auth = (settings.twilio_account_sid, settings.twilio_auth_token)
+    keeper = console().service.keeper
+
+    def audit(case_id: int, number: int, what: str) -> None:
+        record(Action.EVIDENCE, case, detail=what)
+
     try:
-        got = requests.get(url, auth=auth, timeout=settings.transport_timeout, stream=True)
-        got.raise_for_status()
-        data = got.raw.read(MAX_PHOTO + 1, decode_content=True)
-    except (requests.RequestException, OSError):
-        abort(502)
-    if len(data) > MAX_PHOTO:
-        abort(502)
-    inline = content_type in INLINE
-    response = Response(data, mimetype=content_type if inline else "application/octet-stream")
+        opened = open_item(keeper.evidence, keeper.vault, keeper.crypto, case.id, index + 1,
+                           audit, "opened in the console")
+    except Unavailable:
+        abort(404)
+    inline = opened.content_type in INLINE
+    response = Response(opened.data,
+                        mimetype=opened.content_type if inline else "application/octet-stream")
     response.headers["Content-Disposition"] = (
-        "inline" if inline else f'attachment; filename="case-{case.ref}-{index + 1}"')
+        "inline" if inline else
+        f'attachment; filename="case-{case.ref}-{index + 1}.{opened.extension}"')
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

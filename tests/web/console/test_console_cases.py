@@ -5,9 +5,7 @@ every look on the record."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from consoling import WORKER, alert, file_case, organizer
@@ -219,38 +217,46 @@ def test_a_coordinator_assigns_a_case_and_only_coordinators_may(
 
 
 def test_photos_are_served_through_the_console_never_linked_at_twilio(
-        console_app: Any, person: Any) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+        console_app: Any, person: Any, twilio_api: Any) -> None:
+    import samples
 
-    class Media(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(png)))
-            self.end_headers()
-            self.wfile.write(png)
+    from hotline.dialogue.effects import MediaItem
 
-        def log_message(self, *args: Any) -> None:
-            pass
+    png = samples.png()
+    url = twilio_api.add_media(png, "image/png")
+    waiting = twilio_api.add_media(samples.jpeg(), "image/jpeg")
+    refused = twilio_api.add_media(samples.EXE, "image/jpeg")
+    cora = organizer(console_app, "Cora", "213 555 0105", role="coordinator")
+    case_id, ref = file_case(console_app, media=(MediaItem(url, "image/png"),
+                                                 MediaItem(refused, "image/jpeg")))
+    service = console_app.extensions["hotline"]
+    service.keeper.keep_case(case_id)  # the evidence job's work: kept, deleted at Twilio
+    service.cases.add_to(case_id, file_effect(media=(MediaItem(waiting, "image/jpeg"),)))
+    me = person()
+    me.sign_in(cora)
+    me.get(f"/console/cases/{ref}")
+    assert url not in me.page and "/Media/" not in me.page
+    assert f"/console/cases/{ref}/photos/0" in me.page
+    assert "Being copied from Twilio" in me.page and "Not kept: not an allowed type" in me.page
+    fetched = len(twilio_api.gets)  # the job's
+    got = me.client.get(f"/console/cases/{ref}/photos/0", base_url="https://hotline.test")
+    assert got.status_code == 200 and got.data == png
+    assert got.headers["Content-Type"] == "image/png"
+    assert got.headers["Cache-Control"] == "no-store"
+    assert len(twilio_api.gets) == fetched  # served from our copy, not from Twilio
+    for index in (1, 2, 5):  # refused, not copied yet, not there
+        assert me.client.get(f"/console/cases/{ref}/photos/{index}",
+                             base_url="https://hotline.test").status_code == 404
+    (look,) = console_app.extensions["console"].audit.entries(
+        case_id=case_id, actions=(Action.EVIDENCE,))
+    assert look.actor == "Cora"
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Media)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/Media/ME1"
-    try:
-        from hotline.dialogue.effects import MediaItem
 
-        cora = organizer(console_app, "Cora", "213 555 0105", role="coordinator")
-        _, ref = file_case(console_app, media=(MediaItem(url, "image/png"),))
-        me = person()
-        me.sign_in(cora)
-        me.get(f"/console/cases/{ref}")
-        assert url not in me.page and f"/console/cases/{ref}/photos/0" in me.page
-        got = me.client.get(f"/console/cases/{ref}/photos/0", base_url="https://hotline.test")
-        assert got.status_code == 200 and got.data == png
-        assert got.headers["Content-Type"] == "image/png"
-    finally:
-        server.shutdown()
-        server.server_close()
+def file_effect(**fields: Any) -> Any:
+    from hotline.dialogue.effects import CaseKind, FileCase
+
+    return FileCase(**{"kind": CaseKind.REPORT, "locale": "en", "channel": "sms",
+                       "sender": WORKER, "contact_method": "text", **fields})
 
 
 def test_a_coordinator_erases_a_worker_after_confirming_it_is_them_and_it_is_recorded(
