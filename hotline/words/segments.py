@@ -53,6 +53,7 @@ _GSM7_BASIC = frozenset(
 
 # GSM 03.38 extension table: each is sent as ESC + char, 2 septets.
 _GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+_GSM7_ALL = _GSM7_BASIC | _GSM7_EXTENSION
 
 _GSM7_SINGLE = 160
 _GSM7_MULTI = 153
@@ -104,16 +105,22 @@ def capacity(encoding: Encoding, segments: int) -> int:
 
 def measure(text: str) -> Segments:
     """Measure text as an SMS so callers can warn before a reply costs several segments."""
+    # The units do not depend on where clusters fall, only the packing into several
+    # segments does: a text that fits one segment is never split into clusters (the
+    # summary of every report is measured, bench/optimisations.md).
     if is_gsm7(text):
         encoding, single, multi = Encoding.GSM7, _GSM7_SINGLE, _GSM7_MULTI
+        units = len(text) + sum(text.count(char) for char in _GSM7_EXTENSION)
+    else:
+        encoding, single, multi = Encoding.UCS2, _UCS2_SINGLE, _UCS2_MULTI
+        units = len(text.encode("utf-16-le", "surrogatepass")) // 2
+    if units <= single:
+        return Segments(encoding, units, 1)
+    if encoding is Encoding.GSM7:
         sizes = [sum(2 if char in _GSM7_EXTENSION else 1 for char in cluster)
                  for cluster in graphemes(text)]
     else:
-        encoding, single, multi = Encoding.UCS2, _UCS2_SINGLE, _UCS2_MULTI
         sizes = [_utf16_units(cluster) for cluster in graphemes(text)]
-    units = sum(sizes)
-    if units <= single:
-        return Segments(encoding, units, 1)
     return Segments(encoding, units, _pack(sizes, multi))
 
 
@@ -143,7 +150,7 @@ def _pack(sizes: list[int], capacity: int) -> int:
 
 def is_gsm7(text: str) -> bool:
     """Tell whether text can go out in GSM-7, the cheap 160-character alphabet."""
-    return all(char in _GSM7_BASIC or char in _GSM7_EXTENSION for char in text)
+    return _GSM7_ALL.issuperset(text)
 
 
 def non_gsm_chars(text: str) -> list[str]:
