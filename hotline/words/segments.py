@@ -116,11 +116,14 @@ def measure(text: str) -> Segments:
         units = len(text.encode("utf-16-le", "surrogatepass")) // 2
     if units <= single:
         return Segments(encoding, units, 1)
+    clusters = graphemes(text)
+    if len(clusters) == units:  # every cluster is one unit: no boundary to respect
+        return Segments(encoding, units, -(-units // multi))
     if encoding is Encoding.GSM7:
         sizes = [sum(2 if char in _GSM7_EXTENSION else 1 for char in cluster)
-                 for cluster in graphemes(text)]
+                 for cluster in clusters]
     else:
-        sizes = [_utf16_units(cluster) for cluster in graphemes(text)]
+        sizes = [_utf16_units(cluster) for cluster in clusters]
     return Segments(encoding, units, _pack(sizes, multi))
 
 
