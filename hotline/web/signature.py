@@ -41,8 +41,8 @@ class SignatureCheck:
         """Tell whether ``signature`` signs ``url`` and ``form`` with our token."""
         if not signature:
             return False
-        fields = "".join(name + value for name in sorted(set(form))
-                         for value in sorted(set(form.getlist(name))))
+        fields = "".join(name + value for name, values in sorted(form.lists())
+                         for value in sorted(set(values)))
         wanted = signature.encode("utf-8")
         without_port, with_port = self._url_forms(url)
         return (hmac.compare_digest(self._sign(without_port + fields), wanted)

@@ -192,10 +192,19 @@ def fold_to_gsm7(text: str) -> str | None:
     has no GSM-7 look-alike (Korean, emoji): then the text must go out as UCS-2 unchanged.
     Only SMS uses this; WhatsApp keeps the original text.
     """
+    if is_gsm7(text):
+        return text  # GSM-7 characters are their own composed forms and fold to themselves
     # Compose first so an accent typed as a separate combining mark (e + U+0301) is seen
-    # as é, which GSM-7 has.
-    folded = "".join(_fold_char(char) for char in unicodedata.normalize("NFC", text))
-    return folded if is_gsm7(folded) else None
+    # as é, which GSM-7 has. Stop at the first character with no look-alike: a Korean
+    # reply is not decomposed character by character to find out (a summary is rendered
+    # several times while its quotes are fitted, bench/optimisations.md).
+    folded = []
+    for char in unicodedata.normalize("NFC", text):
+        alike = _fold_char(char)
+        if not is_gsm7(alike):
+            return None
+        folded.append(alike)
+    return "".join(folded)
 
 
 def _fold_char(char: str) -> str:
