@@ -51,8 +51,11 @@ DRAIN_LEASE = 60
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
-#: How far back the first reconciliation looks; later ones start where the last ended.
+#: How far back the first reconciliation looks; later ones start where the last ended
+#: (after Redis lost its data: where that happened, see ``reconcile``).
 FIRST_LOOKBACK = timedelta(hours=1)
+#: Reconciliation's durable watermark (``store.watermarks``).
+RECONCILED = "reconciled"
 #: Overlap between reconciliation windows (clocks differ; MessageSids dedupe).
 OVERLAP = timedelta(minutes=2)
 #: Reconciliation never looks further back than this: handled MessageSids are marked
@@ -181,8 +184,17 @@ class Upkeep:
             return 0
         key = f"{self.prefix}upkeep:reconciled"
         last: Any = self.service.conn.get(key)
-        since = (datetime.fromisoformat(last.decode()) - OVERLAP if last
-                 else now - FIRST_LOOKBACK)
+        if last:
+            since = datetime.fromisoformat(last.decode()) - OVERLAP
+        elif self.service.watermarks.get(RECONCILED) is not None:
+            # Redis lost its data, and with it the marks of handled MessageSids: anything
+            # before now may have been answered already (or erased), so none of it is
+            # replayed; what reached the webhook while Redis was down is in the spool.
+            log.warning("reconciliation's watermark was lost with Redis's data: "
+                        "resuming from now, nothing earlier is replayed")
+            since = now
+        else:
+            since = now - FIRST_LOOKBACK
         since = max(since, now - LOOKBACK_LIMIT)
         handled = 0
         for received in inbound_since(self.twilio, since):
@@ -199,6 +211,7 @@ class Upkeep:
                 self.deliver(f"reconciled:{received.sid}", inbound, outcome.bodies,
                              outcome.erased)
         self.service.conn.set(key, now.isoformat(), ex=7 * 86400)
+        self.service.watermarks.set(RECONCILED, now)
         return handled
 
     def retention(self, now: datetime) -> int:
