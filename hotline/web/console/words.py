@@ -72,7 +72,7 @@ class ConsoleWords:
                 named = Translations(fh, domain="messages").pgettext(NAME_CONTEXT, "English")
         except OSError:
             named = "English" if locale == SOURCE else locale
-        return named
+        return str(named)
 
     def gettext(self, locale: str, msgid: str, **params: Any) -> str:
         """Translate and fill ``%(name)s`` placeholders."""
