@@ -11,8 +11,9 @@ before a dated figure runs out, sweep the conversations between organizers and w
 recordings have work due and delete the stored copies of erased cases, make sure the
 next digest is scheduled, and, once a day, strip personal data from cases, worker
 messages and conversations past RETENTION_DAYS, with the cases' evidence (and queue the
-deletion of Twilio's older messages and those cases' recordings). Replies go out through
-the one path to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what is due
+deletion of Twilio's older messages and those cases' recordings), and delete the
+console's sign-ins ended over a month ago and its used recovery codes. Replies go out
+through the one path to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what is due
 (one worker at a time); ``tick`` runs everything (``hotline upkeep``).
 """
 
@@ -34,6 +35,8 @@ from hotline.outbound import TransportError
 from hotline.outbound.to_worker import Message, Outcome, ToWorker
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
 from hotline.service import Service
+from hotline.store.factors import FactorStore
+from hotline.store.logins import KEEP_ENDED, LoginStore
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +223,9 @@ class Upkeep:
         if not self.service.conn.set(key, "1", nx=True, ex=2 * 86400):
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
+        engine = self.service.cases.engine  # the console's sign-ins and used codes
+        LoginStore(engine).forget_old(now)
+        FactorStore(engine, self.service.crypto).forget_used(now - KEEP_ENDED)
         self.service.messages.strip_older_than(cutoff, now)
         if self.service.keeper.forget_cases(self.service.cases.ids_filed_before(cutoff), now):
             evidence_jobs.enqueue_purge(self.service.alerts)

@@ -270,3 +270,40 @@ def test_the_durable_watermark_never_moves_back(parts) -> None:  # type: ignore[
     assert marks.get("reconciled") == now
     marks.set("reconciled", now + timedelta(minutes=1))
     assert marks.get("reconciled") == now + timedelta(minutes=1)
+
+
+def test_the_daily_retention_forgets_old_console_sign_ins_and_used_recovery_codes(  # type: ignore[no-untyped-def]
+        parts) -> None:
+    from sqlalchemy import text
+
+    from hotline.store.factors import FactorStore
+    from hotline.store.logins import LoginStore
+    from hotline.store.organizers import Changes
+
+    service, upkeep = parts
+    engine = service.cases.engine
+    ana = service.dispatcher.organizers.add(Changes(name="Ana Kim", phone="+12135550101"))
+    logins, factors = LoginStore(engine), FactorStore(engine, service.crypto)
+    now = datetime.now(UTC)
+    long_ago = now - timedelta(days=40)
+    ended = logins.start(ana.id, long_ago)
+    logins.end(ended, long_ago)
+    logins.start(ana.id, long_ago)  # never signed out: idled out long ago
+    recent = logins.start(ana.id, now - timedelta(days=3))
+    logins.end(recent, now - timedelta(days=3))
+    live = logins.start(ana.id, now)
+    factors.begin(ana.id, "JBSWY3DPEHPK3PXP")
+    first, *_ = factors.confirm(ana.id, 1)
+    assert factors.use_recovery(ana.id, first)
+    with engine.begin() as conn:  # the code was used 40 days ago
+        conn.execute(text("UPDATE recovery_codes SET used_at = :at WHERE used_at IS NOT NULL"),
+                     {"at": long_ago})
+    left = factors.recovery_left(ana.id)
+
+    upkeep.tick(now)
+
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM console_logins").scalar() == 2
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM recovery_codes").scalar() == left
+    assert logins.live(live, now) is not None
