@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
         packet,
         queues,
         signin,
+        talk,
     )
 
     service: Service = app.extensions["hotline"]
