@@ -161,24 +161,92 @@ def test_a_worker_who_cannot_be_written_to_shows_why_instead_of_the_form(
 
 def test_on_whatsapp_without_a_template_the_page_says_sms_only_and_shows_what_is_held(
         desk: Desk) -> None:
-    case_id, ref = desk.taken(by=ANA, locale="es", channel="whatsapp",
+    case_id, ref = desk.taken(by=BEN, locale="es", channel="whatsapp",
                               contact_method="whatsapp")
-    ana = signed_in(desk, "ana")
-    ana.get(f"/console/cases/{ref}")
-    assert "this worker can only be reached by SMS" in ana.page
-    write(ana, ref, "Hola, ¿cuándo le pagaron por última vez?")
-    write(ana, ref, "Y ¿cuántas horas trabaja?")
+    ben = signed_in(desk, "ben")  # he reads the console in Spanish
+    ben.get(f"/console/cases/{ref}")
+    assert "a este trabajador solo se le puede contactar por SMS" in ben.page
+    write(ben, ref, "Hola, ¿cuándo le pagaron por última vez?")
+    write(ben, ref, "Y ¿cuántas horas trabaja?")
     desk.jobs.run()
     assert not [m for m in desk.sent(WA) if "Hola" in m.get("Body", "")]
-    ana.get(f"/console/cases/{ref}")
-    thread = ana.page.split('id="thread"')[1].split("</ol>")[0]
-    assert thread.count("msg-held") == 2 and "no template is set up" in thread
+    ben.get(f"/console/cases/{ref}")
+    thread = ben.page.split('id="thread"')[1].split("</ol>")[0]
+    assert thread.count("msg-held") == 2 and "no hay plantilla" in thread
+    assert thread.count("En espera:") == 2
     # the worker writes: what was held goes, in order, and the page says so
     assert desk.phone(WORKER, whatsapp=True).send("Hace dos semanas") == []
     desk.jobs.run()
     bodies = desk.bodies(WA)
     assert bodies[-2].endswith("Hola, ¿cuándo le pagaron por última vez?")
     assert bodies[-1] == "Y ¿cuántas horas trabaja?"
-    ana.get(f"/console/cases/{ref}")
-    thread = ana.page.split('id="thread"')[1].split("</ol>")[0]
+    assert desk.bodies(BEN)[-1] == f"[{ref}] Hace dos semanas"
+    ben.get(f"/console/cases/{ref}")
+    thread = ben.page.split('id="thread"')[1].split("</ol>")[0]
     assert "msg-held" not in thread and "Hace dos semanas" in thread
+    assert thread.count("entregado a Twilio") == 2
+
+
+def test_the_packet_holds_the_messages_the_organizer_ticks_and_exports_on_request(
+        desk: Desk) -> None:
+    import csv
+    import io
+    import json
+
+    case_id, ref = desk.taken(by=ANA, locale="ko")
+    ana = signed_in(desk, "ana")
+    write(ana, ref, "지난달 몇 시간 일하셨어요?")
+    write(ana, ref, "알겠어요")
+    desk.jobs.run()
+    desk.phone(WORKER).send("하루 11시간, 주 6일이요")
+    desk.jobs.run()
+    said = desk.service.talk.store.messages_for_case(case_id)
+    question, _, hours = said
+    ana.get(f"/console/cases/{ref}/packet")
+    assert 'id="packet-messages"' not in ana.page  # nothing unless chosen
+    assert ana.page.count('name="m"') == 3
+    ana.get(f"/console/cases/{ref}/packet?m={question.id}&m={hours.id}")
+    printed = ana.page.split('id="packet-messages"')[1].split("</section>")[0]
+    assert "지난달 몇 시간 일하셨어요?" in printed and "하루 11시간, 주 6일이요" in printed
+    assert "알겠어요" not in printed and "Ana Kim (organizer)" in printed
+    packets = [e.detail for e in desk.app.extensions["console"].audit.entries(
+        case_id=case_id, actions=(Action.PACKET,))]
+    assert packets == ["with chosen messages", ""]  # the audit keeps no digits
+
+    cora = signed_in(desk, "cora", via="email")
+    cora.get("/console/export")
+    plain = cora.post("/console/export", {"format": "json", "scope": "all"})
+    assert "하루 11시간" not in plain.get_data(as_text=True)  # only when asked
+    cora.get("/console/export")
+    with_talk = json.loads(cora.post("/console/export", {
+        "format": "json", "scope": "all", "talk": "yes"}).get_data(as_text=True))
+    (row,) = [r for r in with_talk if r["ref"] == ref]
+    assert [(m["from"], m["words"]) for m in row["conversation"]] == [
+        ("Ana Kim", "지난달 몇 시간 일하셨어요?"), ("Ana Kim", "알겠어요"),
+        ("worker", "하루 11시간, 주 6일이요")]
+    cora.get("/console/export")
+    table = csv.DictReader(io.StringIO(cora.post("/console/export", {
+        "format": "csv", "scope": "all", "talk": "yes"}).get_data(as_text=True)))
+    (line,) = [r for r in table if r["ref"] == ref]
+    assert line["conversation"].splitlines()[-1].endswith("worker: 하루 11시간, 주 6일이요")
+    exported = [e.detail for e in desk.app.extensions["console"].audit.entries(
+        case_id=case_id, actions=(Action.EXPORTED,))]
+    assert exported == ["csv all with conversations", "json all with conversations",
+                        "json all"]
+
+
+def test_erasure_takes_the_conversation_off_the_case_page(desk: Desk) -> None:
+    case_id, ref = desk.taken(by=ANA, locale="en")
+    ana = signed_in(desk, "ana")
+    write(ana, ref, "When were you last paid?")
+    desk.jobs.run()
+    desk.phone(WORKER).send("Two weeks ago, only half")
+    desk.jobs.run()
+    ana.get(f"/console/cases/{ref}")
+    assert "Two weeks ago, only half" in ana.page
+    desk.service.erase(WORKER)
+    ana.get(f"/console/cases/{ref}")
+    assert "Two weeks ago, only half" not in ana.page
+    assert "When were you last paid?" not in ana.page
+    assert desk.service.talk.store.messages_for_case(case_id) == []
+    assert "The worker erased their data: nothing can be sent to them." in ana.page
