@@ -21,6 +21,7 @@ from hotline.evidence.access import Unavailable, items, open_item
 from hotline.store.assignments import Outcome
 from hotline.store.audit import Action
 from hotline.store.cases import CaseView
+from hotline.store.conversations import Ended
 from hotline.store.db import aware
 from hotline.store.organizers import Organizer
 from hotline.web.console import labels
@@ -316,8 +317,12 @@ def close(ref: str) -> WerkzeugResponse:
         flash(t(L_("Choose how the case ended.")))
         return redirect(url_for("console.case_page", ref=case.ref))
     c, who = console(), staff()
-    if c.assignments.close_with(case.id, outcome, who.organizer.id, datetime.now(UTC)):
+    now = datetime.now(UTC)
+    if c.assignments.close_with(case.id, outcome, who.organizer.id, now):
         record(Action.CLOSED, case, detail=str(outcome))
+        talking = c.service.talk.store.open_for_case(case.id)
+        if talking is not None:  # as DONE 482135 does: ended now, the worker told
+            c.service.talk.end(talking, Ended.DONE, now)
         flash(t(L_("Case closed: %(outcome)s."), outcome=labels.name(labels.OUTCOMES,
                                                                     str(outcome))))
     else:

@@ -250,3 +250,19 @@ def test_erasure_takes_the_conversation_off_the_case_page(desk: Desk) -> None:
     assert "When were you last paid?" not in ana.page
     assert desk.service.talk.store.messages_for_case(case_id) == []
     assert "The worker erased their data: nothing can be sent to them." in ana.page
+
+
+def test_closing_the_case_in_the_console_ends_the_conversation_and_tells_the_worker(
+        desk: Desk) -> None:
+    case_id, ref = desk.taken(by=ANA, locale="es", issues=("safety",))  # urgent: Ana too
+    ana = signed_in(desk, "ana")
+    write(ana, ref, "¿Cuándo le pagaron?")
+    desk.jobs.run()
+    ana.get(f"/console/cases/{ref}")
+    ana.post(f"/console/cases/{ref}/close", {"outcome": "resolved"})
+    assert desk.service.talk.store.open_for_case(case_id) is None  # at once, not at the sweep
+    desk.jobs.run()
+    assert desk.bodies(WORKER)[-1] == worker_line(desk, worker_words.ENDED, "es", ref=ref)
+    ana.get(f"/console/cases/{ref}")
+    assert "the case was closed" in ana.page
+    assert "The case is closed: reopen it to write to the worker." in ana.page
