@@ -21,7 +21,7 @@ from hotline.store.conversations import Ended
 from hotline.web.console.access import console, record, staff
 from hotline.web.console.blueprint import bp
 from hotline.web.console.cases import allowed, case_or_404
-from hotline.web.console.conversation import once_token, why_not_to
+from hotline.web.console.conversation import once_token, why_not_to, window_note
 from hotline.web.console.words import L_, t
 
 #: What a console message's provider id starts with (Twilio's SIDs never do).
@@ -54,13 +54,15 @@ def write(ref: str) -> WerkzeugResponse:
     if talk.store.by_provider_id(provider_id) is not None:
         flash(t(L_("This message was sent already.")))
         return _back(case.ref)
-    answer = talk.write(who.organizer, case.id, text[:MAX_TEXT], datetime.now(UTC),
-                        provider_id=provider_id)
+    now = datetime.now(UTC)
+    answer = talk.write(who.organizer, case.id, text[:MAX_TEXT], now, provider_id=provider_id)
     if talk.store.by_provider_id(provider_id) is None:
         flash(answer)  # refused meanwhile: the service's own words say why
         return _back(case.ref)
     record(Action.WROTE, case)
-    flash(t(L_("Your message is on its way to the worker, from the hotline number.")))
+    # outside WhatsApp's window it waits: say so rather than "on its way"
+    flash(window_note(case, now) or t(L_("Your message is on its way to the worker, from "
+                                         "the hotline number.")))
     return _back(case.ref)
 
 
