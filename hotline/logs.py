@@ -14,7 +14,8 @@ _CANDIDATE = re.compile(r"(?<![\w.])\+?\d[\d\s().-]{6,}\d(?![\w.])")
 #: How many digits a phone number has (E.164 allows up to 15; US numbers have 10-11).
 _PHONE_DIGITS = range(10, 16)
 #: Libraries that say too much at INFO (twilio prints request parameters).
-_QUIET = ("twilio.http_client", "urllib3", "aiosmtpd", "mail.log")
+_QUIET = ("twilio.http_client", "urllib3", "aiosmtpd", "mail.log",
+          "alembic")  # "Context impl SQLiteImpl" at every start: `db upgrade` says what it did
 
 
 class Redact(logging.Filter):

@@ -45,6 +45,7 @@ from hotline.store.messages import MessageStore
 from hotline.store.optouts import OptOuts
 from hotline.store.schema_version import prepare
 from hotline.store.spool import Spool
+from hotline.store.watermarks import Watermarks
 from hotline.words.catalogs import Catalogs
 from hotline.words.check import offered_languages
 from hotline.words.facts import FactsFile
@@ -83,6 +84,7 @@ class Service:
         self.optouts = OptOuts(cases)
         self.spool = Spool(cases)
         self.deletions = Deletions(cases)
+        self.watermarks = Watermarks(cases)
         self.messages = MessageStore(cases.engine, cases.crypto)
         self.keeper = Keeper(settings, cases, self.deletions)
         self.dispatcher = Dispatcher(settings, cases, conn, catalogs)

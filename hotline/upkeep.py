@@ -11,8 +11,9 @@ before a dated figure runs out, sweep the conversations between organizers and w
 recordings have work due and delete the stored copies of erased cases, make sure the
 next digest is scheduled, and, once a day, strip personal data from cases, worker
 messages and conversations past RETENTION_DAYS, with the cases' evidence (and queue the
-deletion of Twilio's older messages and those cases' recordings). Replies go out through
-the one path to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what is due
+deletion of Twilio's older messages and those cases' recordings), and delete the
+console's sign-ins ended over a month ago and its used recovery codes. Replies go out
+through the one path to a worker (``hotline.outbound.to_worker``). ``run_due`` runs what is due
 (one worker at a time); ``tick`` runs everything (``hotline upkeep``).
 """
 
@@ -34,6 +35,8 @@ from hotline.outbound import TransportError
 from hotline.outbound.to_worker import Message, Outcome, ToWorker
 from hotline.outbound.twilio_sms import TwilioSender, inbound_since
 from hotline.service import Service
+from hotline.store.factors import FactorStore
+from hotline.store.logins import KEEP_ENDED, LoginStore
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +54,11 @@ DRAIN_LEASE = 60
 #: A committed case whose alert job has not run after this long, and is not in Redis
 #: either (Redis was down, or lost its data), is queued by the tick.
 OUTBOX_GRACE = timedelta(seconds=30)
-#: How far back the first reconciliation looks; later ones start where the last ended.
+#: How far back the first reconciliation looks; later ones start where the last ended
+#: (after Redis lost its data: where that happened, see ``reconcile``).
 FIRST_LOOKBACK = timedelta(hours=1)
+#: Reconciliation's durable watermark (``store.watermarks``).
+RECONCILED = "reconciled"
 #: Overlap between reconciliation windows (clocks differ; MessageSids dedupe).
 OVERLAP = timedelta(minutes=2)
 #: Reconciliation never looks further back than this: handled MessageSids are marked
@@ -181,8 +187,17 @@ class Upkeep:
             return 0
         key = f"{self.prefix}upkeep:reconciled"
         last: Any = self.service.conn.get(key)
-        since = (datetime.fromisoformat(last.decode()) - OVERLAP if last
-                 else now - FIRST_LOOKBACK)
+        if last:
+            since = datetime.fromisoformat(last.decode()) - OVERLAP
+        elif self.service.watermarks.get(RECONCILED) is not None:
+            # Redis lost its data, and with it the marks of handled MessageSids: anything
+            # before now may have been answered already (or erased), so none of it is
+            # replayed; what reached the webhook while Redis was down is in the spool.
+            log.warning("reconciliation's watermark was lost with Redis's data: "
+                        "resuming from now, nothing earlier is replayed")
+            since = now
+        else:
+            since = now - FIRST_LOOKBACK
         since = max(since, now - LOOKBACK_LIMIT)
         handled = 0
         for received in inbound_since(self.twilio, since):
@@ -199,6 +214,7 @@ class Upkeep:
                 self.deliver(f"reconciled:{received.sid}", inbound, outcome.bodies,
                              outcome.erased)
         self.service.conn.set(key, now.isoformat(), ex=7 * 86400)
+        self.service.watermarks.set(RECONCILED, now)
         return handled
 
     def retention(self, now: datetime) -> int:
@@ -207,6 +223,9 @@ class Upkeep:
         if not self.service.conn.set(key, "1", nx=True, ex=2 * 86400):
             return 0
         cutoff = now - timedelta(days=self.service.settings.retention_days)
+        engine = self.service.cases.engine  # the console's sign-ins and used codes
+        LoginStore(engine).forget_old(now)
+        FactorStore(engine, self.service.crypto).forget_used(now - KEEP_ENDED)
         self.service.messages.strip_older_than(cutoff, now)
         if self.service.keeper.forget_cases(self.service.cases.ids_filed_before(cutoff), now):
             evidence_jobs.enqueue_purge(self.service.alerts)

@@ -198,3 +198,39 @@ def test_staff_reword_english_in_its_catalog_and_the_running_bot_uses_it(
     monkeypatch.setattr(i18n, "RELOAD_CHECK_SECONDS", 0.0)
     later = Phone(app.test_client(), "+12135550166")
     assert later.send("english")[0] == better
+
+
+def test_a_language_added_by_staff_reaches_the_console_too_without_code(
+        hotline, locales: Path, alert_overrides: dict[str, Any], twilio_api: Any,
+        mailbox: Any) -> None:  # type: ignore[no-untyped-def]
+    from consoling import Browserless, organizer
+
+    from hotline.app import create_app
+
+    added = hotline("i18n", "add", "tl")
+    assert added.exit_code == 0 and "console.po" in added.output
+    messages_po = locales / "tl" / "LC_MESSAGES" / "messages.po"
+    console_po = locales / "tl" / "LC_MESSAGES" / "console.po"
+    fill(messages_po)
+    # a translator half way through the console: its queue's title done, the rest not yet
+    fill(console_po, lambda msgid, context: "Walang may hawak" if msgid == "Unclaimed" else "")
+    checked = hotline("i18n", "check", "--lang", "tl", "--brief")
+    assert checked.exit_code == 0, checked.output
+    assert "shown in English until translated" in checked.output
+    assert "compiled tl console" in hotline("i18n", "compile").output
+
+    app = create_app({**alert_overrides, "locales_dir": str(locales),
+                      "languages": ("en", "es", "ko", "tl")})
+    app.config["TESTING"] = True
+    try:
+        rosa = organizer(app, "Rosa Cruz", None, email="rosa@example.org", languages="tl,en")
+        me = Browserless(app, twilio_api, mailbox)
+        me.sign_in(rosa, via="email")
+        me.get("/console/queues/unclaimed")
+        assert "Walang may hawak" in me.page and 'lang="tl"' in me.page
+        assert "Sign out" in me.page  # not translated yet: English
+        me.get("/console/account")
+        assert '<option value="tl" lang="tl" selected>Tagalog</option>' in me.page
+        assert ">한국어</option>" in me.page and ">Español</option>" in me.page
+    finally:
+        app.extensions["hotline"].close()

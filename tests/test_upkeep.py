@@ -236,3 +236,74 @@ def test_reconciliation_replays_messages_of_one_second_in_twilios_order(  # type
     bodies = [m["Body"] for m in twilio_api.to(WORKER)]
     assert "not legal advice" in bodies[0]  # "hello" first: the greeting
     assert any("contact" in b for b in bodies[2:])  # then PERSON was answered
+
+
+def test_after_redis_loses_its_data_reconciliation_answers_nothing_a_second_time(  # type: ignore[no-untyped-def]
+        parts, twilio_api: TwilioApi) -> None:
+    """The marks of handled MessageSids went with Redis's data; the watermark kept in SQL
+    says reconciliation had run, so nothing from before the loss is replayed, and what is
+    missed afterwards is reconciled as usual."""
+    service, upkeep = parts
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20)
+    assert upkeep.tick(start).reconciled == 0  # the worker was running: a watermark
+    for i, (text, second) in enumerate([("hola", 60), ("1", 90), ("BORRAR", 120), ("1", 150)]):
+        at = start + timedelta(seconds=second)
+        service.handle(Inbound(f"SMkept{i:04d}", Channel.SMS, WORKER, text), now=at)
+        twilio_api.receive(f"SMkept{i:04d}", WORKER, text, at)
+    service.conn.flushall()  # Redis came back without its data
+
+    assert upkeep.tick(start + timedelta(minutes=5)).reconciled == 0
+    assert twilio_api.accepted == [] and service.cases.count() == 0
+
+    later = start + timedelta(minutes=6)
+    twilio_api.receive("SMmissed01", "+13235550199", "hola", later)  # the webhook missed it
+    assert upkeep.tick(start + timedelta(minutes=7)).reconciled == 1
+    assert len(twilio_api.to("+13235550199")) == 2 and twilio_api.to(WORKER) == []
+
+
+def test_the_durable_watermark_never_moves_back(parts) -> None:  # type: ignore[no-untyped-def]
+    service, _ = parts
+    marks, now = service.watermarks, datetime.now(UTC).replace(microsecond=0)
+    assert marks.get("reconciled") is None
+    marks.set("reconciled", now)
+    marks.set("reconciled", now - timedelta(minutes=1))  # a slower worker's pass
+    assert marks.get("reconciled") == now
+    marks.set("reconciled", now + timedelta(minutes=1))
+    assert marks.get("reconciled") == now + timedelta(minutes=1)
+
+
+def test_the_daily_retention_forgets_old_console_sign_ins_and_used_recovery_codes(  # type: ignore[no-untyped-def]
+        parts) -> None:
+    from sqlalchemy import text
+
+    from hotline.store.factors import FactorStore
+    from hotline.store.logins import LoginStore
+    from hotline.store.organizers import Changes
+
+    service, upkeep = parts
+    engine = service.cases.engine
+    ana = service.dispatcher.organizers.add(Changes(name="Ana Kim", phone="+12135550101"))
+    logins, factors = LoginStore(engine), FactorStore(engine, service.crypto)
+    now = datetime.now(UTC)
+    long_ago = now - timedelta(days=40)
+    ended = logins.start(ana.id, long_ago)
+    logins.end(ended, long_ago)
+    logins.start(ana.id, long_ago)  # never signed out: idled out long ago
+    recent = logins.start(ana.id, now - timedelta(days=3))
+    logins.end(recent, now - timedelta(days=3))
+    live = logins.start(ana.id, now)
+    factors.begin(ana.id, "JBSWY3DPEHPK3PXP")
+    first, *_ = factors.confirm(ana.id, 1)
+    assert factors.use_recovery(ana.id, first)
+    with engine.begin() as conn:  # the code was used 40 days ago
+        conn.execute(text("UPDATE recovery_codes SET used_at = :at WHERE used_at IS NOT NULL"),
+                     {"at": long_ago})
+    left = factors.recovery_left(ana.id)
+
+    upkeep.tick(now)
+
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM console_logins").scalar() == 2
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM recovery_codes").scalar() == left
+    assert logins.live(live, now) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,7 +88,10 @@ def add(lang: str) -> None:
         path = start_catalog(_locales(), lang)
     except FileExistsError:
         raise click.ClickException(f"{lang} already exists") from None
-    click.echo(f"created {path}\n"
+    console = ""
+    with contextlib.suppress(FileExistsError):  # the console's words, for organizers
+        console = f" and {start_catalog(_locales(), lang, 'console')}"
+    click.echo(f"created {path}{console}\n"
                f"next: translate it (Poedit, Weblate or a text editor), then\n"
                f"  hotline i18n check --lang {lang}\n"
                f"  hotline i18n compile\n"
@@ -138,9 +142,11 @@ def check(langs: tuple[str, ...], brief: bool) -> None:
 
     problems = [str(p) for p in result.problems]
     for console in check_console(settings.locales_path, languages):
+        left = console.messages - console.translated
         click.secho(f"{console.locale}: console, {console.messages} messages, "
-                    f"{console.translated} translated (no SMS budget)  "
-                    f"[{display_path(console.path)}]", bold=True)
+                    f"{console.translated} translated (no SMS budget"
+                    + (f"; {left} shown in English until translated" if left else "")
+                    + f")  [{display_path(console.path)}]", bold=True)
         problems.extend(console.problems)
     if problems:
         click.echo()

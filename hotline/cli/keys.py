@@ -42,7 +42,8 @@ def derived_keys() -> None:
 @click.command()
 @click.option("--batch", default=500, show_default=True, help="Rows per transaction.")
 def rotate(batch: int) -> None:
-    """Re-encrypt every stored field and Redis value under the newest key (resumable).
+    """Re-encrypt every stored field, Redis value and evidence copy under the newest key
+    (resumable).
 
     Exits 1 while anything opens under no configured key: keep the old keys until it
     exits 0, then drop every key but the first from HOTLINE_ENCRYPTION_KEYS.
@@ -50,8 +51,11 @@ def rotate(batch: int) -> None:
     import redis
 
     from hotline.cli.cases import open_store
+    from hotline.evidence.rotation import reseal_evidence
+    from hotline.evidence.vault import open_vault
     from hotline.sessions import connection as redis_factory
     from hotline.sessions.rotation import reseal_values
+    from hotline.store.evidence import EvidenceStore
     from hotline.store.rotation import rotate_fields
 
     settings = config.load()
@@ -64,6 +68,13 @@ def rotate(batch: int) -> None:
                + f", {fields.current} already under the newest key, "
                f"{fields.unreadable} unreadable")
     left = fields.unreadable
+    with open_store() as store:  # photos and voicemails, sealed in MEDIA_STORE_URL
+        copies = reseal_evidence(EvidenceStore(store.engine, store.crypto),
+                                 open_vault(settings), store.crypto)
+    click.echo(f"evidence: {copies.resealed} stored copie(s) sealed again, {copies.current} "
+               f"already current, {copies.unreadable} unreadable, {copies.unreached} not "
+               "reached")
+    left += copies.left
     try:
         conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                      socket_timeout=10)

@@ -230,6 +230,16 @@ class EvidenceStore:
             found = [*db.scalars(untaken.limit(limit)), *db.scalars(due.limit(limit))]
             return sorted(set(found))
 
+    def stored(self, after: int = 0, limit: int = 200) -> list[Item]:
+        """Return kept rows with a stored copy, by id after ``after`` (key rotation)."""
+        with Session(self.engine) as db:
+            rows = db.scalars(select(EvidenceRow)
+                              .where(EvidenceRow.state == str(State.KEPT),
+                                     EvidenceRow.object_name.is_not(None),
+                                     EvidenceRow.id > after)
+                              .order_by(EvidenceRow.id).limit(limit)).all()
+            return [_item(r, 0) for r in rows]
+
     # -- forgetting ----------------------------------------------------------------------
 
     def of_cases(self, case_ids: list[int]) -> list[Item]:

@@ -103,6 +103,12 @@ class FactorStore:
                                           RecoveryRow.used_at.is_(None))
                 .values(used_at=datetime.now(UTC)))))
 
+    def forget_used(self, before: datetime) -> int:
+        """Delete recovery codes used before ``before`` (only unused ones matter)."""
+        with Session(self.engine) as db, db.begin():
+            return rows_changed(db.execute(delete(RecoveryRow).where(
+                RecoveryRow.used_at < before)))
+
     def recovery_left(self, organizer_id: int) -> int:
         """Return how many recovery codes are unused."""
         with Session(self.engine) as db:

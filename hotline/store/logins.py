@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, select, update
+from sqlalchemy import DateTime, ForeignKey, Integer, String, delete, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -22,6 +22,9 @@ from hotline.store.db import Base, aware, rows_changed
 
 #: How long a sign-in lasts without being used.
 IDLE = timedelta(hours=12)
+#: How long the row of a sign-in that ended is kept (whose, when: for looking into a
+#: misuse; the audit keeps what was done), then deleted by the daily upkeep.
+KEEP_ENDED = timedelta(days=30)
 
 
 class LoginRow(Base):
@@ -108,6 +111,14 @@ class LoginStore:
             return rows_changed(db.execute(statement))
         with Session(self.engine) as own, own.begin():
             return rows_changed(own.execute(statement))
+
+    def forget_old(self, now: datetime) -> int:
+        """Delete sign-ins ended (or idled out) more than KEEP_ENDED ago; return how many."""
+        cutoff = now - KEEP_ENDED
+        with Session(self.engine) as db, db.begin():
+            return rows_changed(db.execute(delete(LoginRow).where(or_(
+                LoginRow.ended_at < cutoff,
+                LoginRow.ended_at.is_(None) & (LoginRow.seen_at < cutoff - IDLE)))))
 
     def count_live(self, organizer_id: int) -> int:
         """Return how many sign-ins of an organizer have not ended."""

@@ -10,6 +10,8 @@ adopted first (``hotline.store.legacy``).
 from __future__ import annotations
 
 import functools
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,7 +73,7 @@ def migration_engine(url: str) -> Engine:
             # pysqlite would commit around DDL by itself; say BEGIN ourselves instead
             dbapi_conn.isolation_level = None
             dbapi_conn.execute("PRAGMA foreign_keys=OFF")  # only takes effect outside BEGIN
-            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            _wal(dbapi_conn)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
@@ -79,6 +81,20 @@ def migration_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+
+
+def _wal(dbapi_conn: Any) -> None:
+    """Switch a new database to WAL; while another migrator holds a fresh database's first
+    lock, SQLite may refuse the switch at once rather than wait, so try again."""
+    deadline = time.monotonic() + SQLITE_WAIT
+    while True:
+        try:
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 @contextmanager

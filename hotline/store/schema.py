@@ -24,10 +24,11 @@ from hotline.store import (
     optouts,
     organizers,
     spool,
+    watermarks,
 )
 from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
 STORES = (assignments, audit, cases, conversations, deletions, deliveries, employers, evidence,
-          factors, logins, messages, notes, optouts, organizers, spool)
+          factors, logins, messages, notes, optouts, organizers, spool, watermarks)
 metadata: MetaData = Base.metadata

@@ -76,17 +76,17 @@ def _with_accent_marks(catalog: Catalog) -> Catalog:
     return catalog
 
 
-def start_catalog(locales_dir: Path, locale: str) -> Path:
-    """Create ``<locale>/LC_MESSAGES/messages.po`` from the template, every entry empty.
+def start_catalog(locales_dir: Path, locale: str, domain: str = DOMAIN) -> Path:
+    """Create ``<locale>/LC_MESSAGES/<domain>.po`` from the template, every entry empty.
 
     Works for any language code, including ones Babel has no data for (``zap``).
     """
-    path = catalog_path(locales_dir, locale)
+    path = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
     if path.exists():
         raise FileExistsError(path)
-    with (locales_dir / f"{DOMAIN}.pot").open("rb") as fh:
+    with (locales_dir / f"{domain}.pot").open("rb") as fh:
         template = read_po(fh)
-    catalog = Catalog(locale=locale, domain=DOMAIN, project=template.project,
+    catalog = Catalog(locale=locale, domain=domain, project=template.project,
                       version=template.version, copyright_holder="hotline contributors",
                       fuzzy=False)
     catalog.update(template, no_fuzzy_matching=True)

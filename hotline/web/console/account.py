@@ -13,7 +13,7 @@ from hotline.store.audit import Action
 from hotline.store.organizers import Changes, Role
 from hotline.web.console.access import console, coordinating, record, staff
 from hotline.web.console.blueprint import bp
-from hotline.web.console.words import L_, LANGUAGES, NAMES, t
+from hotline.web.console.words import L_, t
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -23,14 +23,16 @@ def account() -> Any:
     who, c = staff(), console()
     if request.method == "POST":
         chosen = request.form.get("language", "")
-        if chosen in LANGUAGES:
+        if chosen in c.words.languages():
             rest = [code for code in who.organizer.languages if code != chosen]
             c.organizers.edit(who.organizer.id, Changes(languages=",".join([chosen, *rest])))
             g.console_locale = chosen  # say it in the language just chosen
             flash(t(L_("Language saved.")))
             return redirect(url_for("console.account"))
     kept = c.factors.secret(who.organizer.id)
-    return render_template("console/account.html", languages=LANGUAGES, names=NAMES,
+    offered = c.words.languages()
+    return render_template("console/account.html", languages=offered,
+                           names={code: c.words.name(code) for code in offered},
                            factor=kept is not None and kept[1],
                            recovery_left=c.factors.recovery_left(who.organizer.id))
 

@@ -17,12 +17,12 @@ from typing import Any
 from babel.support import NullTranslations, Translations
 from flask import Flask, g, request
 
+from hotline.dialogue.keywords import NAME_CONTEXT
+
 #: The console's gettext domain.
 DOMAIN = "console"
-#: Languages the console is written in, in the order offered.
-LANGUAGES = ("en", "es", "ko")
-#: Each language's own name, as the language menu shows it.
-NAMES = {"en": "English", "es": "Español", "ko": "한국어"}
+#: The language the console is written in; every other is a compiled ``console.mo``.
+SOURCE = "en"
 
 
 def L_(text: str) -> str:  # noqa: N802 - gettext's marker style
@@ -53,6 +53,27 @@ class ConsoleWords:
                 self._loaded[locale] = kept
             return kept[1]
 
+    def languages(self) -> tuple[str, ...]:
+        """Return the languages the console has: English, then each with a compiled
+        ``console.mo`` (``hotline i18n add`` starts one; no code change)."""
+        try:
+            found = sorted(entry.name for entry in os.scandir(self.locales_dir)
+                           if entry.name != SOURCE and
+                           (Path(entry.path) / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file())
+        except OSError:
+            found = []
+        return (SOURCE, *found)
+
+    def name(self, locale: str) -> str:
+        """Return a language's own name, as the bot's language menu has it."""
+        path = self.locales_dir / locale / "LC_MESSAGES" / "messages.mo"
+        try:
+            with path.open("rb") as fh:
+                named = Translations(fh, domain="messages").pgettext(NAME_CONTEXT, "English")
+        except OSError:
+            named = "English" if locale == SOURCE else locale
+        return str(named)
+
     def gettext(self, locale: str, msgid: str, **params: Any) -> str:
         """Translate and fill ``%(name)s`` placeholders."""
         text = self.translations(locale).gettext(msgid)
@@ -68,17 +89,26 @@ def locale() -> str:
     chosen = getattr(g, "console_locale", None)
     if chosen:
         return str(chosen)
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return request.accept_languages.best_match(_words().languages()) or SOURCE
 
 
 def preferred(languages: tuple[str, ...]) -> str:
     """Return the first of an organizer's languages the console has (else English)."""
-    return next((code for code in languages if code in LANGUAGES), "en")
+    offered = _words().languages()
+    return next((code for code in languages if code in offered), SOURCE)
+
+
+def _words() -> ConsoleWords:
+    from flask import current_app
+
+    words: ConsoleWords = current_app.extensions["console"].words
+    return words
 
 
 def init_app(app: Flask, words: ConsoleWords) -> None:
     """Give templates ``_``/``ngettext`` in the request's language."""
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.globals["console_locale"] = locale
 
     # Jinja's newstyle wrappers fill the placeholders (escaping them); these only look up
     def _gettext(msgid: str) -> str:
@@ -93,7 +123,4 @@ def init_app(app: Flask, words: ConsoleWords) -> None:
 
 def t(msgid: str, **params: Any) -> str:
     """Translate a ``L_``-marked string for this request (flash messages, errors)."""
-    from flask import current_app
-
-    words: ConsoleWords = current_app.extensions["console"].words
-    return words.gettext(locale(), msgid, **params)
+    return _words().gettext(locale(), msgid, **params)

@@ -213,3 +213,32 @@ def test_behind_a_router_each_person_is_counted_by_their_own_address(
         assert ask("203.0.113.9") == 302
     finally:
         app.extensions["hotline"].close()
+
+
+def test_in_development_with_nothing_to_send_by_the_code_is_shown_in_the_terminal(
+        overrides: dict[str, Any], caplog: Any) -> None:
+    """`./dev run` on a laptop has no Twilio or SMTP: the code goes to the log there, so a
+    newcomer can try the console; production refuses to start without a transport."""
+    import logging
+    import re
+
+    from consoling import Browserless
+
+    from hotline.app import create_app
+
+    app = create_app(overrides)  # development, no Twilio account, no SMTP
+    app.config["TESTING"] = True
+    try:
+        ana = organizer(app, "Ana Kim", "213 555 0101")
+        me = Browserless(app, None, None)
+        with caplog.at_level(logging.WARNING, logger="hotline.web.console.signin"):
+            me.ask_code("213 555 0101")
+        (said,) = [r.getMessage() for r in caplog.records if "sign-in code" in r.getMessage()]
+        assert ana.phone not in said and "0101" not in said  # the number is never logged
+        code = re.search(r"code is (\d{6})$", said)
+        assert code is not None
+        me.get("/console/sign-in/code")
+        done = me.post("/console/sign-in/code", {"code": code.group(1)})
+        assert done.status_code == 302 and done.headers["Location"].endswith("/console/")
+    finally:
+        app.extensions["hotline"].close()
