@@ -74,7 +74,9 @@ def test_every_action_in_the_console_leaves_a_row_and_no_worker_words_or_numbers
     assert all(e.ip_hash and "127.0.0.1" not in e.ip_hash for e in entries)
     engine = console_app.extensions["hotline"].cases.engine
     with engine.connect() as conn:
-        dumped = " ".join(str(v) for row in conn.execute(text("SELECT * FROM audit"))
-                          for v in row)
+        # the columns words could reach (times, references and address hashes are random
+        # digits that can hold "0123" by chance)
+        dumped = " ".join(str(v) for row in conn.execute(text(
+            "SELECT actor, action, detail FROM audit")) for v in row)
     for secret in (WORKER, "2135550123", "555 0123", "0123", "Min", "사장님", "월급", "$900"):
         assert secret not in dumped, secret
