@@ -82,6 +82,10 @@ def gunicorn(name: str, app: str, env: Mapping[str, str], var: Path,
             with urllib.request.urlopen(f"{server.url}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return server
+        except urllib.error.HTTPError:
+            # it answers: up. The hotline says 503 until a worker runs (alerts could not
+            # flow), and the bench starts its worker only for the alert phase.
+            return server
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     server.stop()

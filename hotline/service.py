@@ -370,7 +370,7 @@ class Service:
         """
         phone = self.settings.center_phone
         try:
-            found = self.cases.open_case_of(effect.sender)
+            found, filed = self.cases.filing_state(effect.sender, now - timedelta(days=1))
             if found is not None:
                 case_id, ref, _ = found
                 if effect.kind == CaseKind.REPORT:
@@ -381,8 +381,7 @@ class Service:
                     return ref, Reply(messages.ADDED_TO_CASE, needs_ref=True)
                 log.info("case %d: still open, no new callback request", case_id)
                 return ref, Reply(messages.ALREADY_OPEN, needs_ref=True)
-            day = now - timedelta(days=1)
-            if self.cases.filed_since(effect.sender, day) >= self.settings.cases_per_day:
+            if filed >= self.settings.cases_per_day:
                 log.warning("case not filed: the sender reached CASES_PER_DAY")
                 return None, Reply(messages.CASE_LIMIT_WITH_PHONE if phone
                                    else messages.CASE_LIMIT, {"phone": phone})

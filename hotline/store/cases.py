@@ -14,9 +14,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    bindparam,
     column,
     delete,
     insert,
+    or_,
     select,
     table,
     text,
@@ -143,6 +145,15 @@ def _strip(row: CaseRow) -> None:
     row.media.clear()
 
 
+# A sender's cases that matter to filing: not closed, or filed since a moment
+_FILING_STATE = (
+    select(CaseRow.id, CaseRow.ref, CaseRow.kind, CaseRow.status,
+           (CaseRow.created_at >= bindparam("since")).label("recent"))
+    .where(CaseRow.sender_id == bindparam("who"),
+           or_(CaseRow.status != bindparam("closed"), CaseRow.created_at >= bindparam("since")))
+    .order_by(CaseRow.id.desc()))
+
+
 class CaseStore:
     """File, read and list cases."""
 
@@ -225,6 +236,19 @@ class CaseStore:
                                     CaseRow.status != str(CaseStatus.CLOSED))
                              .order_by(CaseRow.id.desc()).limit(1)).first()
             return (row.id, row.ref, row.kind) if row else None
+
+    def filing_state(self, sender: str, since: datetime
+                     ) -> tuple[tuple[int, str, str] | None, int]:
+        """Return what ``open_case_of`` and ``filed_since`` would, in one statement: the
+        sender's newest case not closed (id, ref, kind), if any, and how many cases they
+        filed since ``since`` (every filing asks both; bench/optimisations.md)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(_FILING_STATE, {
+                "who": self.crypto.sender_id(sender), "since": since,
+                "closed": str(CaseStatus.CLOSED)}).all()
+        found = next(((r.id, r.ref, r.kind) for r in rows
+                      if r.status != str(CaseStatus.CLOSED)), None)
+        return found, sum(1 for r in rows if r.recent)
 
     def filed_since(self, sender: str, since: datetime) -> int:
         """Return how many cases the sender filed since ``since``."""

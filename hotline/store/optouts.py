@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String, delete, select
+from sqlalchemy import DateTime, String, bindparam, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hotline.store.cases import CaseStore
@@ -39,8 +39,11 @@ class OptOuts:
                                                self.crypto.sender_id(sender)))
 
     def opted_out(self, sender: str) -> bool:
-        """Tell whether no message may be sent to this number."""
-        with Session(self.engine) as db:
-            who = self.crypto.sender_id(sender)
-            return db.scalar(select(OptOutRow.sender_id).where(OptOutRow.sender_id == who)) \
+        """Tell whether no message may be sent to this number (Core, a statement built
+        once: the first message of every conversation asks)."""
+        with self.engine.connect() as conn:
+            return conn.execute(_OPTED_OUT, {"who": self.crypto.sender_id(sender)}).first() \
                 is not None
+
+
+_OPTED_OUT = select(OptOutRow.sender_id).where(OptOutRow.sender_id == bindparam("who"))

@@ -11,10 +11,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import Boolean, DateTime, Integer, String, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -249,9 +250,10 @@ class OrganizerStore:
             return _view(row) if row else None
 
     def all(self) -> list[Organizer]:
-        """Return every organizer, active or not, by id."""
-        with Session(self.engine) as db:
-            return [_view(r) for r in db.scalars(select(OrganizerRow).order_by(OrganizerRow.id))]
+        """Return every organizer, active or not, by id (Core, one statement built once:
+        every filing asks whether someone can be alerted)."""
+        with self.engine.connect() as conn:
+            return [_view(r) for r in conn.execute(_ALL)]
 
     def active_by_phone(self, phone: str) -> Organizer | None:
         """Return the active organizer with this E.164 number, if any."""
@@ -309,7 +311,10 @@ def _apply(row: OrganizerRow, c: Changes) -> None:
         row.whatsapp_opted_out = False
 
 
-def _view(row: OrganizerRow) -> Organizer:
+_ALL = select(OrganizerRow.__table__).order_by(OrganizerRow.id)
+
+
+def _view(row: OrganizerRow | Row[Any]) -> Organizer:
     return Organizer(
         id=row.id, name=row.name, phone=row.phone, channel=Channel(row.channel),
         email=row.email, languages=tuple(x for x in row.languages.split(",") if x),

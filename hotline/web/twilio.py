@@ -10,11 +10,11 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
-from twilio.request_validator import RequestValidator
 
 from hotline import health
 from hotline.dialogue.inbound import BadInbound, from_twilio_form
 from hotline.service import Service
+from hotline.web.signature import check_for
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +50,12 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
         if (request.content_length or 0) > MAX_CONTENT_LENGTH:
             abort(413)
         signature = request.headers.get("X-Twilio-Signature", "")
-        validator = RequestValidator(get_service().settings.twilio_auth_token)
+        check = check_for(get_service().settings.twilio_auth_token)
         valid = False
         if signature:
             form = request.form  # raises 413 itself for an unannounced oversized body
             try:
-                valid = validator.validate(public_url(), form, signature)
+                valid = check.valid(public_url(), form, signature)
             except Exception:  # noqa: BLE001 - a malformed request is simply not valid
                 valid = False
         if not valid:

@@ -53,6 +53,7 @@ _GSM7_BASIC = frozenset(
 
 # GSM 03.38 extension table: each is sent as ESC + char, 2 septets.
 _GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+_GSM7_ALL = _GSM7_BASIC | _GSM7_EXTENSION
 
 _GSM7_SINGLE = 160
 _GSM7_MULTI = 153
@@ -104,16 +105,25 @@ def capacity(encoding: Encoding, segments: int) -> int:
 
 def measure(text: str) -> Segments:
     """Measure text as an SMS so callers can warn before a reply costs several segments."""
+    # The units do not depend on where clusters fall, only the packing into several
+    # segments does: a text that fits one segment is never split into clusters (the
+    # summary of every report is measured, bench/optimisations.md).
     if is_gsm7(text):
         encoding, single, multi = Encoding.GSM7, _GSM7_SINGLE, _GSM7_MULTI
-        sizes = [sum(2 if char in _GSM7_EXTENSION else 1 for char in cluster)
-                 for cluster in graphemes(text)]
+        units = len(text) + sum(text.count(char) for char in _GSM7_EXTENSION)
     else:
         encoding, single, multi = Encoding.UCS2, _UCS2_SINGLE, _UCS2_MULTI
-        sizes = [_utf16_units(cluster) for cluster in graphemes(text)]
-    units = sum(sizes)
+        units = len(text.encode("utf-16-le", "surrogatepass")) // 2
     if units <= single:
         return Segments(encoding, units, 1)
+    clusters = graphemes(text)
+    if len(clusters) == units:  # every cluster is one unit: no boundary to respect
+        return Segments(encoding, units, -(-units // multi))
+    if encoding is Encoding.GSM7:
+        sizes = [sum(2 if char in _GSM7_EXTENSION else 1 for char in cluster)
+                 for cluster in clusters]
+    else:
+        sizes = [_utf16_units(cluster) for cluster in clusters]
     return Segments(encoding, units, _pack(sizes, multi))
 
 
@@ -143,7 +153,7 @@ def _pack(sizes: list[int], capacity: int) -> int:
 
 def is_gsm7(text: str) -> bool:
     """Tell whether text can go out in GSM-7, the cheap 160-character alphabet."""
-    return all(char in _GSM7_BASIC or char in _GSM7_EXTENSION for char in text)
+    return _GSM7_ALL.issuperset(text)
 
 
 def non_gsm_chars(text: str) -> list[str]:
@@ -182,10 +192,19 @@ def fold_to_gsm7(text: str) -> str | None:
     has no GSM-7 look-alike (Korean, emoji): then the text must go out as UCS-2 unchanged.
     Only SMS uses this; WhatsApp keeps the original text.
     """
+    if is_gsm7(text):
+        return text  # GSM-7 characters are their own composed forms and fold to themselves
     # Compose first so an accent typed as a separate combining mark (e + U+0301) is seen
-    # as é, which GSM-7 has.
-    folded = "".join(_fold_char(char) for char in unicodedata.normalize("NFC", text))
-    return folded if is_gsm7(folded) else None
+    # as é, which GSM-7 has. Stop at the first character with no look-alike: a Korean
+    # reply is not decomposed character by character to find out (a summary is rendered
+    # several times while its quotes are fitted, bench/optimisations.md).
+    folded = []
+    for char in unicodedata.normalize("NFC", text):
+        alike = _fold_char(char)
+        if not is_gsm7(alike):
+            return None
+        folded.append(alike)
+    return "".join(folded)
 
 
 def _fold_char(char: str) -> str:

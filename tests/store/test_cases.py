@@ -67,3 +67,35 @@ def test_an_old_key_still_decrypts_after_rotation(database_url: str) -> None:
     assert case is not None and case.name == "민수"
     before.engine.dispose()
     after.engine.dispose()
+
+
+def test_filing_state_says_what_open_case_of_and_filed_since_say(store: CaseStore) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from hotline.store.cases import CaseRow, CaseStatus
+
+    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    since = now - timedelta(days=1)
+    sender = "+12135550177"
+    effect = replace(REPORT, sender=sender)
+
+    def both() -> tuple[object, int]:
+        return store.open_case_of(sender), store.filed_since(sender, since)
+
+    assert store.filing_state(sender, since) == both() == (None, 0)
+    old, _ = store.file(effect, now - timedelta(days=3))  # open, not recent
+    assert store.filing_state(sender, since) == both() and both()[0] is not None
+    recent, _ = store.file(effect, now - timedelta(hours=2))
+    store.file(replace(effect, sender="+12135550178"), now)  # someone else's
+    assert store.filing_state(sender, since) == both() == (both()[0], 1)
+    with store.engine.begin() as conn:  # the newest closed: the older open one is found
+        conn.execute(update(CaseRow).where(CaseRow.id == recent)
+                     .values(status=str(CaseStatus.CLOSED)))
+    assert store.filing_state(sender, since) == both()
+    assert both()[0] is not None and both()[0][0] == old and both()[1] == 1  # type: ignore[index]
+    with store.engine.begin() as conn:  # all closed: none open, the recent one counted
+        conn.execute(update(CaseRow).values(status=str(CaseStatus.CLOSED)))
+    assert store.filing_state(sender, since) == both() == (None, 1)

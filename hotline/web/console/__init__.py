@@ -26,6 +26,7 @@ from hotline.service import Service
 from hotline.web.console import words
 from hotline.web.console.access import Console, init_login
 from hotline.web.console.blueprint import bp
+from hotline.web.console.scope import ConsoleSessions, confine
 
 #: Sign-in attempts from one address: a few a minute for people, nothing for a guesser.
 SIGN_IN_LIMITS = "5 per minute;30 per hour"
@@ -88,9 +89,12 @@ def init_app(app: Flask) -> None:
         return moment.astimezone(zone).strftime("%Y-%m-%d" if date else "%Y-%m-%d %H:%M")
 
     app.jinja_env.filters["local"] = local
-    init_login(app)
+    logins = init_login(app)
     app.register_blueprint(bp)
-    _limit(app, service)
+    limiter = _limit(app, service)
+    # the webhooks neither carry the console's cookie nor meet its limits
+    app.session_interface = ConsoleSessions()
+    confine(app, bp.name, limiter, logins)
 
 
 @bp.before_request
@@ -103,7 +107,7 @@ def _guard() -> None:
     g.console_locale = current_user.locale if current_user.is_authenticated else None
 
 
-def _limit(app: Flask, service: Service) -> None:
+def _limit(app: Flask, service: Service) -> Limiter:
     """Count sign-in attempts and guesses in the hotline's Redis (Flask-Limiter)."""
     limiter = Limiter(get_remote_address, app=app, strategy="fixed-window",
                       storage_uri="redis://",  # the hotline's own Redis, through its pool
@@ -121,6 +125,7 @@ def _limit(app: Flask, service: Service) -> None:
         limiter.limit(SIGN_IN_LIMITS, methods=["POST"])(views["console.sign_in"]))
     for name in ("console.sign_in_code", "console.factor", "console.enrol", "console.confirm"):
         views[name] = limiter.limit(GUESS_LIMITS, methods=["POST"])(views[name])
+    return limiter
 
 
 @bp.after_request
