@@ -128,6 +128,11 @@ class Crypto:
         digest = mac.digest()
         return base64.urlsafe_b64encode(digest[:18]).decode()
 
+    def fingerprint(self) -> str:
+        """Return a fingerprint of the pseudonym key (``store.fingerprints``): an HMAC of
+        a fixed text, which tells keys apart and reveals nothing of them."""
+        return self.sender_id("hotline:pseudonym-key-fingerprint")
+
     # -- SQL fields (Fernet) ----------------------------------------------------------
 
     def encrypt(self, text: str | None) -> bytes | None:

@@ -41,6 +41,7 @@ from hotline.store.conversations import Ended
 from hotline.store.db import make_engine
 from hotline.store.deletions import Deletions
 from hotline.store.deliveries import Purpose
+from hotline.store.fingerprints import require_same_secret
 from hotline.store.messages import MessageStore
 from hotline.store.optouts import OptOuts
 from hotline.store.schema_version import prepare
@@ -100,14 +101,17 @@ class Service:
     def from_settings(cls, settings: Settings, *, request_path: bool = False) -> Service:
         """Connect to Redis and SQL as the settings say (embedded by default).
 
-        Refuses to start on a database whose schema is not current (SchemaNotCurrent);
+        Refuses to start on a database whose schema is not current (SchemaNotCurrent),
+        or that was written with another HOTLINE_SECRET_KEY (KeyChanged);
         only the embedded default is migrated here (see ``store.schema_version.prepare``).
         On the ``request_path`` (the web app) every SQL statement has a deadline
         (``store.deadline.REQUEST_PATH``), so a hanging database cannot hold an answer.
         """
         engine = make_engine(settings.sqlalchemy_url)
+        crypto = Crypto(settings.secret_key, settings.encryption_keys)
         try:
             prepare(engine, embedded=not settings.database_url)
+            require_same_secret(engine, crypto)  # KeyChanged: opt-outs would be lost
         except BaseException:
             engine.dispose()
             raise
@@ -116,7 +120,7 @@ class Service:
             engine = make_engine(settings.sqlalchemy_url, deadline.REQUEST_PATH)
         conn = redis_factory.connect(settings.redis_url or None, settings.var_path,
                                      socket_timeout=settings.redis_timeout)
-        cases = CaseStore(engine, Crypto(settings.secret_key, settings.encryption_keys))
+        cases = CaseStore(engine, crypto)
         service = cls(settings, conn, cases, Catalogs(settings.locales_path, settings.languages))
         with contextlib.suppress(redis.RedisError):  # Redis down at start: load on first use
             service.sessions.preload()

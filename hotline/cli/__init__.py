@@ -27,5 +27,5 @@ for _command in (
     alerts.alerts_,
 ):
     main.add_command(_command)
-for _command in (keys.new_secret, keys.derived_keys, keys.rotate):
+for _command in (keys.new_secret, keys.derived_keys, keys.rotate, keys.accept_secret):
     db.db.add_command(_command)

@@ -31,12 +31,18 @@ def open_store() -> Iterator[CaseStore]:
     from hotline.crypto import Crypto
     from hotline.store.cases import CaseStore
     from hotline.store.db import make_engine
+    from hotline.store.fingerprints import KeyChanged, require_same_secret
     from hotline.store.schema_version import prepare
 
     settings = config.load()
     store = CaseStore(make_engine(settings.sqlalchemy_url),
                       Crypto(settings.secret_key, settings.encryption_keys))
-    prepare(store.engine, embedded=not settings.database_url)
+    try:
+        prepare(store.engine, embedded=not settings.database_url)
+        require_same_secret(store.engine, store.crypto)
+    except KeyChanged as exc:
+        store.engine.dispose()
+        raise click.ClickException(str(exc)) from None
     try:
         yield store
     finally:

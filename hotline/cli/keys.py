@@ -95,3 +95,26 @@ def rotate(batch: int) -> None:
         sys.exit(1)
     click.echo("everything is under the newest key: the keys after the first in "
                "HOTLINE_ENCRYPTION_KEYS may now be dropped")
+
+
+@click.command("accept-secret")
+@click.confirmation_option(prompt="Workers' opt-outs, sessions and erasure lookups recorded "
+                           "under the old HOTLINE_SECRET_KEY will no longer be found (someone "
+                           "who said STOP could be texted again). Continue?")
+def accept_secret() -> None:
+    """Make the current HOTLINE_SECRET_KEY the database's (replacing a weak secret on
+    purpose; see README 'Keys and rotation'). The hotline refuses to start until then."""
+    from hotline.crypto import Crypto
+    from hotline.store.db import make_engine
+    from hotline.store.fingerprints import accept_secret as accept
+    from hotline.store.schema_version import prepare
+
+    settings = config.load()
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        prepare(engine, embedded=not settings.database_url)
+        changed = accept(engine, Crypto(settings.secret_key, settings.encryption_keys))
+    finally:
+        engine.dispose()
+    click.echo("the database now goes with this HOTLINE_SECRET_KEY" if changed else
+               "this HOTLINE_SECRET_KEY was already the database's: nothing changed")

@@ -18,6 +18,7 @@ from hotline.store import (
     employers,
     evidence,
     factors,
+    fingerprints,
     logins,
     messages,
     notes,
@@ -30,5 +31,5 @@ from hotline.store.db import Base
 
 #: The stores with tables (a new one is added here; a test checks none is missing).
 STORES = (assignments, audit, cases, conversations, deletions, deliveries, employers, evidence,
-          factors, logins, messages, notes, optouts, organizers, spool, watermarks)
+          factors, fingerprints, logins, messages, notes, optouts, organizers, spool, watermarks)
 metadata: MetaData = Base.metadata
