@@ -49,6 +49,8 @@ class Action(StrEnum):
     SIGNED_IN = "signed_in"
     SIGNED_OUT = "signed_out"
     ORGANIZER = "organizer"  # an admin deactivated or reactivated an organizer
+    WROTE = "wrote"  # wrote to the worker from the console (never the words)
+    TALK_ENDED = "talk_ended"  # ended the conversation with the worker
 
 
 class AuditRow(Base):

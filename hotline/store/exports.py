@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -28,8 +28,12 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def rows(cases: Iterable[CaseView]) -> list[dict[str, Any]]:
-    """Return each case as a flat dict (times as ISO 8601, lists joined)."""
+def rows(cases: Iterable[CaseView],
+         conversations: Mapping[int, Sequence[Mapping[str, Any]]] | None = None
+         ) -> list[dict[str, Any]]:
+    """Return each case as a flat dict (times as ISO 8601, lists joined); with
+    ``conversations`` (case id to its messages: ``at``, ``from``, ``words``, ``photos``),
+    each also holds its conversation with the worker."""
     found = []
     for case in cases:
         row = asdict(case)
@@ -37,6 +41,8 @@ def rows(cases: Iterable[CaseView]) -> list[dict[str, Any]]:
         row["issues"] = ",".join(case.issues)
         # how many items the worker sent, never Twilio's links (`hotline evidence list`)
         row["media"] = len(case.media)
+        if conversations is not None:
+            row["conversation"] = [dict(m) for m in conversations.get(case.id, ())]
         found.append(row)
     return found
 
@@ -46,8 +52,17 @@ def as_csv(table: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(table[0]) if table else ["id", "ref"])
     writer.writeheader()
-    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in table)
+    writer.writerows({k: spreadsheet_safe(_cell(v)) for k, v in row.items()} for row in table)
     return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    """Write a conversation as one cell: a line per message (``at from: words``)."""
+    if not isinstance(value, list):
+        return value
+    return "\n".join(f"{m['at']} {m['from']}: {m['words']}"
+                     + (f" [{m['photos']} photo(s)]" if m.get("photos") else "")
+                     for m in value)
 
 
 def as_json(table: list[dict[str, Any]]) -> str:

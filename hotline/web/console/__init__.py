@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
         packet,
         queues,
         signin,
+        talk,
     )
 
     service: Service = app.extensions["hotline"]

@@ -21,6 +21,7 @@ from hotline.evidence.access import Unavailable, items, open_item
 from hotline.store.assignments import Outcome
 from hotline.store.audit import Action
 from hotline.store.cases import CaseView
+from hotline.store.conversations import Ended
 from hotline.store.db import aware
 from hotline.store.organizers import Organizer
 from hotline.web.console import labels
@@ -34,6 +35,8 @@ from hotline.web.console.access import (
     staff,
 )
 from hotline.web.console.blueprint import bp
+from hotline.web.console.conversation import lines as talk_lines
+from hotline.web.console.conversation import once_token, panel
 from hotline.web.console.words import L_, t
 
 #: Media types shown inline; anything else (PDF, HEIC, audio, video) is a download.
@@ -101,6 +104,10 @@ def timeline(case: CaseView) -> list[Moment]:
         "closed": L_("Closed by %(who)s"), "reopened": L_("Reopened by %(who)s"),
         "erased": L_("Personal data erased at the worker's request"),
         "expired": L_("Personal data removed: retention period over"),
+        "talk_opened": L_("Conversation with the worker opened by %(who)s"),
+        "talk_ended": L_("Conversation with the worker ended"),
+        "talk_handed_over": L_("Conversation with the worker handed over to %(who)s"),
+        "talk_photo": L_("The worker sent photos in the conversation"),
     }
     for at, kind, detail in c.cases.history(case.id):
         text = events.get(kind)
@@ -135,7 +142,16 @@ def timeline(case: CaseView) -> list[Moment]:
         moments.append(Moment(d.created_at, "delivery", t(
             L_("%(what)s to %(who)s by %(how)s: %(status)s"), what=t(purposes[d.purpose]),
             who=who, how=labels.name(labels.TRANSPORTS, d.transport), status=status)))
+    for line in talk_lines(case):
+        text = (t(L_("The worker wrote (%(how)s)"), how=line.channel) if line.incoming else
+                t(L_("%(who)s wrote to the worker (%(how)s): %(status)s"), who=line.author,
+                  how=line.channel, status=line.status))
+        moments.append(Moment(line.at, "talk-in" if line.incoming else "talk-out", text,
+                              line.body))
+    linked = {m.worker_message_id for m in c.service.talk.store.messages_for_case(case.id)}
     for message in c.messages.for_case(case.id):
+        if message.id in linked:  # an organizer's message: shown as such above
+            continue
         text = t(L_("Message to the worker by %(how)s: %(status)s"),
                  how=labels.name(labels.TRANSPORTS, message.channel),
                  status=message.status + (f" ({message.error})" if message.error else ""))
@@ -182,6 +198,7 @@ def _page(case: CaseView, *, number: str | None = None, status: int = 200) -> An
         views=len(c.audit.entries(case_id=case.id, actions=(Action.VIEWED,), limit=1000)),
         related=[r for r in related if r != case.ref],
         evidence=items(c.service.keeper.evidence, case.id),
+        talk=panel(case, now), once=once_token(),
     ), status
 
 
@@ -300,8 +317,12 @@ def close(ref: str) -> WerkzeugResponse:
         flash(t(L_("Choose how the case ended.")))
         return redirect(url_for("console.case_page", ref=case.ref))
     c, who = console(), staff()
-    if c.assignments.close_with(case.id, outcome, who.organizer.id, datetime.now(UTC)):
+    now = datetime.now(UTC)
+    if c.assignments.close_with(case.id, outcome, who.organizer.id, now):
         record(Action.CLOSED, case, detail=str(outcome))
+        talking = c.service.talk.store.open_for_case(case.id)
+        if talking is not None:  # as DONE 482135 does: ended now, the worker told
+            c.service.talk.end(talking, Ended.DONE, now)
         flash(t(L_("Case closed: %(outcome)s."), outcome=labels.name(labels.OUTCOMES,
                                                                     str(outcome))))
     else:

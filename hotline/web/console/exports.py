@@ -1,8 +1,10 @@
 """Exports of cases (CSV, JSON) from the console: coordinators and admins only, after a
-recent sign-in, each exported case on the record, every CSV cell spreadsheet-safe."""
+recent sign-in, each exported case on the record, every CSV cell spreadsheet-safe.
+The conversations with workers go in only when the person exporting asks for them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +13,7 @@ from flask_login import login_required
 
 from hotline.store import exports
 from hotline.store.audit import Action
+from hotline.store.conversations import Direction
 from hotline.web.console.access import (
     console,
     coordinating,
@@ -43,10 +46,12 @@ def export() -> Any:
     c, who = console(), staff()
     cases = [case for case in c.cases.newest()
              if scope == "all" or (case.status == "closed") == (scope == "closed")]
-    table = exports.rows(cases)
+    with_talk = request.form.get("talk") == "yes"
+    table = exports.rows(cases, conversations(case.id for case in cases) if with_talk else None)
     c.audit.record_many(Action.EXPORTED, ((case.id, case.ref) for case in cases),
                         organizer_id=who.organizer.id, actor=who.organizer.name,
-                        ip_hash=ip_hash(), detail=f"{fmt} {scope}")
+                        ip_hash=ip_hash(),
+                        detail=f"{fmt} {scope}" + (" with conversations" if with_talk else ""))
     if not cases:
         c.audit.record(Action.EXPORTED, organizer_id=who.organizer.id,
                        actor=who.organizer.name, ip_hash=ip_hash(), detail=f"{fmt} {scope}")
@@ -55,3 +60,20 @@ def export() -> Any:
     response = Response(body, mimetype="application/json" if fmt == "json" else "text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
     return response
+
+
+def conversations(case_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Return each case's conversation messages for an export, oldest first."""
+    c = console()
+    names = {o.id: o.name for o in c.organizers.all()}
+    found: dict[int, list[dict[str, Any]]] = {}
+    for case_id in case_ids:
+        found[case_id] = [{
+            "at": m.created_at.isoformat(),
+            "from": "worker" if m.direction == Direction.IN else names.get(
+                m.organizer_id or 0, "organizer"),
+            "to": names.get(m.organizer_id or 0, "organizer") if m.direction == Direction.IN
+            else "worker",
+            "channel": m.channel, "words": m.body or "", "photos": len(m.media),
+        } for m in c.service.talk.store.messages_for_case(case_id)]
+    return found

@@ -3,6 +3,8 @@ out for printing and filled from the report, with blanks for the organizer to co
 with the worker.
 
 Labels are in English (the form is); the worker's answers are given as they wrote them.
+Messages of the conversation with the worker go in only those the organizer ticks on
+the page (``?m=12&m=15``): a claim rests on what they choose, not on every "OK".
 Only the organizer who has the case or a coordinator may open it, and each opening is
 recorded.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import login_required
 
 from hotline.store.audit import Action
@@ -20,6 +22,7 @@ from hotline.web.console import labels
 from hotline.web.console.access import console, record, staff
 from hotline.web.console.blueprint import bp
 from hotline.web.console.cases import allowed, case_or_404
+from hotline.web.console.conversation import lines
 
 #: Issue types and the claims on the Labor Commissioner's form they point to.
 CLAIMS = {
@@ -50,9 +53,12 @@ def packet(ref: str) -> Any:
     """Show the printable claim packet of a case."""
     case = case_or_404(ref)
     allowed(case, "packet")
-    record(Action.PACKET, case)
+    said = lines(case)
+    wanted = {int(m) for m in request.args.getlist("m") if m.isdigit()}
+    chosen = [line for line in said if line.id in wanted]
+    record(Action.PACKET, case, detail="with chosen messages" if chosen else "")
     assignment = console().assignments.get(case.id)
     return render_template(
         "console/packet.html", case=case, claims=CLAIMS, english=ENGLISH, labels=labels,
         organizer=staff().organizer, assignment=assignment, filed=aware(case.created_at),
-        interpreter=case.locale != "en")
+        interpreter=case.locale != "en", said=said, chosen=chosen, wanted=wanted)
