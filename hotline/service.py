@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from hotline.dialogue import messages
 from hotline.dialogue.effects import AddToStory, CaseKind, Erase, FileCase, OptIn, OptOut
 from hotline.dialogue.engine import Context, step
 from hotline.dialogue.inbound import Channel, Inbound
+from hotline.dialogue.records import replace
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.topics import TOPICS
 from hotline.evidence import queueing as evidence_jobs

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from hotline.dialogue import flow, messages
 from hotline.dialogue.context import Context
 from hotline.dialogue.effects import Effect
 from hotline.dialogue.inbound import Inbound
+from hotline.dialogue.records import replace
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.session import MAX_MEDIA, Session
 from hotline.dialogue.steps import StepId

@@ -137,8 +137,24 @@ _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = ".,!¡¿;:'\"()[]{}~-_*#·…。！？"
 
 
+#: The text normalised last, with its form: one turn looks a message up as a command, a
+#: consent word, a language, a number, an answer, each time normalising it again. One
+#: entry, replaced by the next text (a cache of many would keep workers' words around).
+_last: tuple[str, str] = ("", "")
+
+
 def normalize(text: str) -> str:
     """Fold case, width, accents and edge punctuation so "Menú!", "MENU" and "menu" match."""
+    global _last
+    last = _last  # one read: another thread may replace it, never half of it
+    if text == last[0]:
+        return last[1]
+    folded = _normalized(text)
+    _last = (text, folded)
+    return folded
+
+
+def _normalized(text: str) -> str:
     if text.isascii():
         # most messages ("1", "menu", "hola"): nothing to compose, decompose or unaccent
         text = text.lower()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 from typing import Any
 
 from hotline.dialogue import flow, messages
@@ -11,6 +10,7 @@ from hotline.dialogue.answers import MAX_SHORT_ANSWER, numbers, phone
 from hotline.dialogue.effects import AddToStory, CaseKind, FileCase, MediaItem
 from hotline.dialogue.inbound import MAX_BODY
 from hotline.dialogue.keywords import Word
+from hotline.dialogue.records import replace
 from hotline.dialogue.session import MAX_DETAIL_MESSAGES, Draft, Session
 from hotline.dialogue.speaker import Speaker
 from hotline.dialogue.steps import StepId

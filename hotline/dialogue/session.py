@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
+from hotline.dialogue.records import replace
 from hotline.dialogue.steps import StepId
 
 #: Most messages of free text kept for one report ("what happened"); more are refused.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from hotline.dialogue import messages, prompts
@@ -11,6 +10,7 @@ from hotline.dialogue.context import Context
 from hotline.dialogue.effects import Effect
 from hotline.dialogue.inbound import Inbound
 from hotline.dialogue.prompts import find_topic
+from hotline.dialogue.records import replace
 from hotline.dialogue.replies import Msg, Param, Reply
 from hotline.dialogue.session import Session
 from hotline.dialogue.steps import StepId

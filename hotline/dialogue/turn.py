@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hotline.dialogue import flow, messages
 from hotline.dialogue.effects import Erase, OptIn, OptOut
 from hotline.dialogue.inbound import Channel
 from hotline.dialogue.keywords import TWILIO_RESERVED, Command, Consent, Word, normalize
 from hotline.dialogue.language import detect
 from hotline.dialogue.prompts import REPORT_THIS, find_topic, topic_nav
+from hotline.dialogue.records import replace
 from hotline.dialogue.replies import Reply
 from hotline.dialogue.report_steps import ReportSteps
 from hotline.dialogue.session import Session

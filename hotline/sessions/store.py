@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import redis
 
 from hotline.crypto import Crypto
+from hotline.dialogue.records import replace
 from hotline.dialogue.session import Session
 from hotline.sessions.wire import KeptConnection
 
