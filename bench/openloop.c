@@ -573,6 +573,7 @@ int main(int argc, char **argv) {
         sscanf(line, "active %ld", &active);
         sscanf(line, "expect_refs %d", &expect_refs);
     }
+    free(conf);
     if (active < 1) die("conf: no active count");
     for (long i = 0; i < active && fresh < n_senders; i++) ready_push(fresh++);
     char *marker_text = read_file(dir, "markers", &len);
@@ -623,17 +624,18 @@ int main(int argc, char **argv) {
         }
         /* the exchanges that took too long */
         double wake = arriving && due > now ? due : INFINITY;
+        int timed_out = 0;
         for (size_t i = 0; i < MAX_CONNECTIONS; i++) {
             if (slots[i].state == FREE) continue;
-            if (slots[i].deadline <= now)
+            if (slots[i].deadline <= now) {
                 fail(&slots[i], timeout_name);
-            else if (slots[i].deadline < wake)
+                timed_out = 1;
+            } else if (slots[i].deadline < wake) {
                 wake = slots[i].deadline;
+            }
         }
         if (!arriving && !in_flight) break;
-        if (arriving && due <= now && in_flight < MAX_CONNECTIONS && (ready_len ||
-                                                                       fresh < n_senders))
-            continue; /* a time-out just freed what a due arrival waited for */
+        if (timed_out) continue; /* it freed a sender and a connection: dispatch again */
         struct itimerspec when = {{0, 0}, {0, 0}};
         if (wake < INFINITY) {
             when.it_value.tv_sec = (time_t)wake;

@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -101,13 +102,20 @@ def run(binary: str, port: int, directory: Path, *, rate: float, seconds: float,
     with tempfile.TemporaryFile() as errors:
         popen = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors,
                                  stdin=subprocess.DEVNULL)
-        assert popen.stdout is not None
-        first = popen.stdout.readline()
-        if first.strip() == b"running" and meter:
-            meter.start()
-        rest = popen.stdout.read()
-        popen.stdout.close()
-        code = popen.wait()
+        # every arrival is due before the end, and each gives up after ``timeout``: a
+        # run far past that is stuck, and must not hold the benchmark
+        stuck = threading.Timer(seconds + timeout + 120, popen.kill)
+        stuck.start()
+        try:
+            assert popen.stdout is not None
+            first = popen.stdout.readline()
+            if first.strip() == b"running" and meter:
+                meter.start()
+            rest = popen.stdout.read()
+            popen.stdout.close()
+            code = popen.wait()
+        finally:
+            stuck.cancel()
         errors.seek(0)
         stderr = errors.read().decode(errors="replace")
     if code != 0 or first.strip() != b"running":

@@ -202,6 +202,20 @@ def test_a_slow_reply_shows_in_the_latency_of_the_messages_due_while_it_was_held
     assert result["errors"] == {}
 
 
+def test_an_arrival_finding_every_active_sender_busy_starts_a_new_one(
+        tmp_path: Path, binary: str) -> None:
+    # as load.py's Pool: "the worker whose turn it is (a new one if all are busy)"
+    workers = phase(tmp_path, 26, senders=3, active=1, expect_refs=False)
+    with hotline(lambda i, sid: Answer(hold=0.3 if i == 0 else 0.0)) as server:
+        openloop.run(binary, server.port, tmp_path, rate=100, seconds=5)
+    in_order(server, 26, workers)
+    first = [sid for sid, _ in server.answers]
+    # while sender 0's first message was held, the next arrival went to sender 1
+    assert first[:2] == [conversations.form(26, 0, 0)["MessageSid"],
+                         conversations.form(26, 1, 0)["MessageSid"]]
+    assert len(server.answers) == sum(len(w.kinds) for w in workers)
+
+
 def test_every_kind_of_error_is_counted_by_name_and_case_numbers_come_back(
         tmp_path: Path, binary: str) -> None:
     block = 23
