@@ -304,3 +304,18 @@ def test_the_binary_is_built_once_per_source_and_a_missing_compiler_says_so(
     with pytest.raises(openloop.CompilerMissing, match="apt-get install gcc"):
         openloop.build(tmp_path / "elsewhere")
     assert shutil.which("no-such-compiler") is None
+
+
+def test_without_a_compiler_the_bench_says_so_and_the_python_generator_stands_in(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import run
+
+    plan = run.plan_of(run.parse(["--quick"]))
+    assert plan.latency_generator == "openloop"
+    monkeypatch.setenv("CC", "no-such-compiler")
+    assert run.latency_generator(plan) == ""
+    assert plan.latency_generator == "python" and "no C compiler" in plan.latency_fallback
+    assert "fall back to the Python one" in capsys.readouterr().out
+    # and asked for the old one, nothing is built
+    plan = run.plan_of(run.parse(["--latency-generator", "python"]))
+    assert run.latency_generator(plan) == "" and not plan.latency_fallback
