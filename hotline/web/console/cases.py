@@ -189,11 +189,13 @@ def _page(case: CaseView, *, number: str | None = None, status: int = 200) -> An
     now = datetime.now(UTC)
     filed = aware(case.created_at) or now
     waited = ((assignment.claimed_at if assignment and assignment.claimed_at else now) - filed)
+    shown = labels.readable_case(case)
+    masked = masked_number(case.contact) if shown.contact == case.contact else shown.contact
     return render_template(
-        "console/case.html", case=case, filed=filed, waited=labels.waited(waited),
+        "console/case.html", case=shown, filed=filed, waited=labels.waited(waited),
         access=access, assignment=assignment,
-        timeline=timeline(case), labels=labels, masked=masked_number(case.contact),
-        number=number, may_contact=may_contact(case), organizers=organizers,
+        timeline=timeline(case), labels=labels, masked=masked,
+        number=labels.readable(number), may_contact=may_contact(case), organizers=organizers,
         outcomes=list(Outcome), me=who.organizer,
         views=len(c.audit.entries(case_id=case.id, actions=(Action.VIEWED,), limit=1000)),
         related=[r for r in related if r != case.ref],

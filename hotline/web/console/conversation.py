@@ -106,13 +106,13 @@ def _line(m: TalkMessage, names: dict[int, str], sent: dict[int, WorkerMessage],
           templated: bool) -> Line:
     photos = len(m.media)
     channel = labels.name(labels.TRANSPORTS, m.channel)
+    body = labels.readable(m.body) or ""
     if m.direction == Direction.IN:
-        return Line(m.id, m.created_at, True, t(L_("The worker")), m.body or "", channel,
-                    photos)
+        return Line(m.id, m.created_at, True, t(L_("The worker")), body, channel, photos)
     author = names.get(m.organizer_id or 0, "?")
     row = sent.get(m.worker_message_id or 0)
     if row is None:
-        return Line(m.id, m.created_at, False, author, m.body or "", channel, photos,
+        return Line(m.id, m.created_at, False, author, body, channel, photos,
                     t(STATUSES[MessageStatus.NEW]))
     status = t(STATUSES.get(row.status, L_("waiting to be sent")))
     held = ""
@@ -128,7 +128,7 @@ def _line(m: TalkMessage, names: dict[int, str], sent: dict[int, WorkerMessage],
         status += f" ({row.error})"
     failed = row.status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED,
                             MessageStatus.REFUSED)
-    return Line(m.id, m.created_at, False, author, m.body or "", channel, photos, status,
+    return Line(m.id, m.created_at, False, author, body, channel, photos, status,
                 held, failed)
 
 
