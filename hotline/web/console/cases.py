@@ -36,7 +36,7 @@ from hotline.web.console.access import (
 )
 from hotline.web.console.blueprint import bp
 from hotline.web.console.conversation import lines as talk_lines
-from hotline.web.console.conversation import once_token, panel
+from hotline.web.console.conversation import once_token, panel, status_words
 from hotline.web.console.words import L_, t
 
 #: Media types shown inline; anything else (PDF, HEIC, audio, video) is a download.
@@ -154,7 +154,7 @@ def timeline(case: CaseView) -> list[Moment]:
             continue
         text = t(L_("Message to the worker by %(how)s: %(status)s"),
                  how=labels.name(labels.TRANSPORTS, message.channel),
-                 status=message.status + (f" ({message.error})" if message.error else ""))
+                 status=status_words(message))
         moments.append(Moment(message.created_at, "message", text, message.body or ""))
     for note in c.notes.for_case(case.id):
         moments.append(Moment(note.at, "note", t(L_("Note by %(who)s"), who=note.author),
