@@ -21,7 +21,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hotline.crypto import Crypto
+from hotline.crypto import UNREADABLE, Crypto
 from hotline.store.cases import CaseRow, CaseStatus
 from hotline.store.db import Base, aware
 
@@ -102,8 +102,9 @@ class EmployerStore:
             rows = db.execute(query).all()
             added = 0
             for case_id, token in rows:
-                key = self.key_of(self.crypto.decrypt(token) or "")
-                if key:
+                name = self.crypto.shown(token, "business name")
+                key = self.key_of(name or "") if name != UNREADABLE else ""
+                if key:  # an unreadable name is keyed once its key is back
                     db.add(EmployerKeyRow(case_id=case_id, key=key))
                     added += 1
             return added
@@ -146,7 +147,7 @@ class EmployerStore:
         groups: dict[str, list[tuple[str, str, datetime, str, str | None, str]]] = {}
         with Session(self.engine) as db:
             for key, ref, status, created, issues, industry, token in db.execute(query):
-                name = self.crypto.decrypt(token) or ""
+                name = self.crypto.shown(token, "business name") or ""
                 when = aware(created)
                 assert when is not None
                 groups.setdefault(_follow(merged, key), []).append(

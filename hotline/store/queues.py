@@ -1,7 +1,8 @@
 """SQL: the console's queues of cases, filtered and sorted by how long workers have waited.
 
 Reads cases with their alert state; the only personal field it decrypts is the area
-(``location``), for the area filter and the row. A worker has waited from filing until
+(``location``, ``UNREADABLE`` if its key is gone: a queue never fails on one case), for
+the area filter and the row. A worker has waited from filing until
 an organizer took the case (or until now, if nobody has).
 """
 
@@ -140,7 +141,7 @@ class QueueStore:
             id=case.id, ref=case.ref, kind=case.kind, status=case.status, created_at=created,
             locale=case.locale, channel=case.channel, industry=case.industry,
             issues=tuple(i for i in case.issues.split(",") if i),
-            area=self.crypto.decrypt(case.location_enc),
+            area=self.crypto.shown(case.location_enc, "case location"),
             urgent=bool(alert and alert.urgent),
             claimed_by=alert.claimed_by if alert else None,
             claimed_name=alert.claimed_name if alert and alert.claimed_at else None,

@@ -36,7 +36,7 @@ from hotline.web.console.access import (
 )
 from hotline.web.console.blueprint import bp
 from hotline.web.console.conversation import lines as talk_lines
-from hotline.web.console.conversation import once_token, panel
+from hotline.web.console.conversation import once_token, panel, status_words
 from hotline.web.console.words import L_, t
 
 #: Media types shown inline; anything else (PDF, HEIC, audio, video) is a download.
@@ -154,7 +154,7 @@ def timeline(case: CaseView) -> list[Moment]:
             continue
         text = t(L_("Message to the worker by %(how)s: %(status)s"),
                  how=labels.name(labels.TRANSPORTS, message.channel),
-                 status=message.status + (f" ({message.error})" if message.error else ""))
+                 status=status_words(message))
         moments.append(Moment(message.created_at, "message", text, message.body or ""))
     for note in c.notes.for_case(case.id):
         moments.append(Moment(note.at, "note", t(L_("Note by %(who)s"), who=note.author),
@@ -189,11 +189,13 @@ def _page(case: CaseView, *, number: str | None = None, status: int = 200) -> An
     now = datetime.now(UTC)
     filed = aware(case.created_at) or now
     waited = ((assignment.claimed_at if assignment and assignment.claimed_at else now) - filed)
+    shown = labels.readable_case(case)
+    masked = masked_number(case.contact) if shown.contact == case.contact else shown.contact
     return render_template(
-        "console/case.html", case=case, filed=filed, waited=labels.waited(waited),
+        "console/case.html", case=shown, filed=filed, waited=labels.waited(waited),
         access=access, assignment=assignment,
-        timeline=timeline(case), labels=labels, masked=masked_number(case.contact),
-        number=number, may_contact=may_contact(case), organizers=organizers,
+        timeline=timeline(case), labels=labels, masked=masked,
+        number=labels.readable(number), may_contact=may_contact(case), organizers=organizers,
         outcomes=list(Outcome), me=who.organizer,
         views=len(c.audit.entries(case_id=case.id, actions=(Action.VIEWED,), limit=1000)),
         related=[r for r in related if r != case.ref],

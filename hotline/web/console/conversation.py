@@ -106,15 +106,15 @@ def _line(m: TalkMessage, names: dict[int, str], sent: dict[int, WorkerMessage],
           templated: bool) -> Line:
     photos = len(m.media)
     channel = labels.name(labels.TRANSPORTS, m.channel)
+    body = labels.readable(m.body) or ""
     if m.direction == Direction.IN:
-        return Line(m.id, m.created_at, True, t(L_("The worker")), m.body or "", channel,
-                    photos)
+        return Line(m.id, m.created_at, True, t(L_("The worker")), body, channel, photos)
     author = names.get(m.organizer_id or 0, "?")
     row = sent.get(m.worker_message_id or 0)
     if row is None:
-        return Line(m.id, m.created_at, False, author, m.body or "", channel, photos,
+        return Line(m.id, m.created_at, False, author, body, channel, photos,
                     t(STATUSES[MessageStatus.NEW]))
-    status = t(STATUSES.get(row.status, L_("waiting to be sent")))
+    status = status_words(row)
     held = ""
     if row.status == MessageStatus.HELD:
         held = t(L_("WhatsApp's 24-hour window is closed; an approved template asked the "
@@ -122,14 +122,21 @@ def _line(m: TalkMessage, names: dict[int, str], sent: dict[int, WorkerMessage],
                  else L_("WhatsApp's 24-hour window is closed and no template is set up "
                          "for the worker's language: this goes to them only when they "
                          "write again."))
-    elif row.status == MessageStatus.REFUSED and row.error:
+    failed = row.status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED,
+                            MessageStatus.REFUSED)
+    return Line(m.id, m.created_at, False, author, body, channel, photos, status,
+                held, failed)
+
+
+def status_words(row: WorkerMessage) -> str:
+    """Say what became of a message to the worker, in the reader's language (Twilio's
+    status as words, and why it was refused or failed)."""
+    status = t(STATUSES.get(row.status, L_("waiting to be sent")))
+    if row.status == MessageStatus.REFUSED and row.error:
         status += " (" + t(_REFUSALS.get(row.error, L_("the worker cannot be reached"))) + ")"
     elif row.status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED) and row.error:
         status += f" ({row.error})"
-    failed = row.status in (MessageStatus.FAILED, MessageStatus.UNDELIVERED,
-                            MessageStatus.REFUSED)
-    return Line(m.id, m.created_at, False, author, m.body or "", channel, photos, status,
-                held, failed)
+    return status
 
 
 _REFUSALS = {"opted out": L_("the worker sent STOP"),

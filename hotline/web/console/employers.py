@@ -7,6 +7,7 @@ types and dates, nothing about the workers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -25,7 +26,9 @@ from hotline.web.console.words import L_, t
 def employers() -> str:
     """List employers, most cases first."""
     minimum = request.args.get("min", "1")
-    found = console().employers.employers(int(minimum) if minimum.isdigit() else 1)
+    found = [replace(e, name=labels.readable(e.name) or "",
+                     spellings=tuple(labels.readable(n) or "" for n in e.spellings))
+             for e in console().employers.employers(int(minimum) if minimum.isdigit() else 1)]
     return render_template("console/employers.html", employers=found, labels=labels,
                            minimum=minimum)
 

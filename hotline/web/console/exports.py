@@ -14,6 +14,7 @@ from flask_login import login_required
 from hotline.store import exports
 from hotline.store.audit import Action
 from hotline.store.conversations import Direction
+from hotline.web.console import labels
 from hotline.web.console.access import (
     console,
     coordinating,
@@ -47,7 +48,8 @@ def export() -> Any:
     cases = [case for case in c.cases.newest()
              if scope == "all" or (case.status == "closed") == (scope == "closed")]
     with_talk = request.form.get("talk") == "yes"
-    table = exports.rows(cases, conversations(case.id for case in cases) if with_talk else None)
+    table = exports.rows([labels.readable_case(case) for case in cases],
+                         conversations(case.id for case in cases) if with_talk else None)
     c.audit.record_many(Action.EXPORTED, ((case.id, case.ref) for case in cases),
                         organizer_id=who.organizer.id, actor=who.organizer.name,
                         ip_hash=ip_hash(),
@@ -74,6 +76,6 @@ def conversations(case_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
                 m.organizer_id or 0, "organizer"),
             "to": names.get(m.organizer_id or 0, "organizer") if m.direction == Direction.IN
             else "worker",
-            "channel": m.channel, "words": m.body or "", "photos": len(m.media),
+            "channel": m.channel, "words": labels.readable(m.body) or "", "photos": len(m.media),
         } for m in c.service.talk.store.messages_for_case(case_id)]
     return found

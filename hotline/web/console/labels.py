@@ -1,14 +1,22 @@
 """The words the console shows for stored values (industries, issue types, outcomes…).
 
 Values are stored as codes (``car_wash``, ``unpaid``); these are their names in the
-console's catalog, and ``waited`` says a duration the way people do.
+console's catalog, and ``waited`` says a duration the way people do. A field whose key
+is gone reads as ``crypto.UNREADABLE`` (a marker code can test for); ``readable`` says
+it in the reader's language.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from hotline.crypto import UNREADABLE as MARKER
+from hotline.store.cases import CaseView
 from hotline.web.console.words import L_, t
+
+#: What staff read in place of a field no configured key opens.
+UNREADABLE = L_("[unreadable: its key is not in HOTLINE_ENCRYPTION_KEYS]")
 
 INDUSTRIES = {
     "restaurant": L_("Restaurant"), "market": L_("Market or grocery"), "garment": L_("Garment"),
@@ -57,6 +65,19 @@ def name(table: dict[str, str], value: str | None) -> str:
     if not value:
         return "—"
     return t(table[value]) if value in table else value
+
+
+def readable(value: str | None) -> str | None:
+    """Return a decrypted field as staff read it: its words, or that it is unreadable."""
+    return t(UNREADABLE) if value == MARKER else value
+
+
+def readable_case(case: CaseView) -> CaseView:
+    """Return a case with each unreadable field said in the reader's language (for
+    showing only: code keeps testing the stored marker)."""
+    return replace(case, contact=readable(case.contact), name=readable(case.name),
+                   employer=readable(case.employer), location=readable(case.location),
+                   details=readable(case.details))
 
 
 def waited(span: timedelta) -> str:

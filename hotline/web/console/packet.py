@@ -59,6 +59,7 @@ def packet(ref: str) -> Any:
     record(Action.PACKET, case, detail="with chosen messages" if chosen else "")
     assignment = console().assignments.get(case.id)
     return render_template(
-        "console/packet.html", case=case, claims=CLAIMS, english=ENGLISH, labels=labels,
+        "console/packet.html", case=labels.readable_case(case), claims=CLAIMS,
+        english=ENGLISH, labels=labels,
         organizer=staff().organizer, assignment=assignment, filed=aware(case.created_at),
         interpreter=case.locale != "en", said=said, chosen=chosen, wanted=wanted)

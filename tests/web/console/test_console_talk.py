@@ -18,6 +18,7 @@ from hotline.dialogue import conversation as worker_words
 from hotline.dialogue.replies import Reply
 from hotline.store.audit import Action
 from hotline.store.conversations import Direction
+from hotline.store.organizers import Changes
 from hotline.words.segments import fold_to_gsm7
 
 ONCE = re.compile(r'name="once" value="([^"]+)"')
@@ -266,3 +267,20 @@ def test_closing_the_case_in_the_console_ends_the_conversation_and_tells_the_wor
     ana.get(f"/console/cases/{ref}")
     assert "the case was closed" in ana.page
     assert "The case is closed: reopen it to write to the worker." in ana.page
+
+
+def test_the_timeline_says_what_became_of_a_message_to_the_worker_in_the_readers_words(
+        desk: Desk) -> None:
+    case_id, ref = desk.taken(by=BEN, locale="es")  # the worker is told: one message
+    (told,) = desk.service.messages.for_case(case_id)
+    ben = signed_in(desk, "ben")  # reads the console in Spanish
+    ben.get(f"/console/cases/{ref}")
+    assert "Mensaje al trabajador por SMS: entregado a Twilio" in ben.page
+    assert ": queued" not in ben.page
+    report(desk, told.provider_id or "", "delivered")
+    jun = desk.service.dispatcher.organizers.add(Changes(
+        name="Jun Park", phone="+12135550106", languages="ko,en", role="coordinator"))
+    me = Browserless(desk.app, desk.twilio, desk.mailbox)
+    me.sign_in(jun)
+    me.get(f"/console/cases/{ref}")
+    assert "노동자에게 보낸 메시지, 문자: 전달됨" in me.page and ": delivered" not in me.page
