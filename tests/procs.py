@@ -50,7 +50,7 @@ class Web:
              "--workers", str(workers), "--timeout", str(timeout),
              "hotline.app:create_app()"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a loaded machine has taken over 30 s
         while time.monotonic() < deadline:
             try:
                 requests.get(f"{self.base}/healthz", timeout=2)

@@ -52,7 +52,7 @@ def live_server(overrides, settings):  # type: ignore[no-untyped-def]
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
          "--threads", "4", "hotline.app:create_app()"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # a loaded machine has taken over 30 s
     while time.monotonic() < deadline:
         try:
             requests.get(f"{base}/healthz", timeout=1)  # answers (503 without a worker)
@@ -61,7 +61,8 @@ def live_server(overrides, settings):  # type: ignore[no-untyped-def]
             time.sleep(0.2)
     else:
         server.kill()
-        pytest.fail("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+        _, errors = server.communicate()  # reaped and its pipe closed: nothing left behind
+        pytest.fail("gunicorn did not start: " + errors.decode(errors="replace")[-2000:])
     yield base
     server.terminate()
     server.wait(timeout=30)
