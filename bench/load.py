@@ -11,9 +11,10 @@ for the others' turns, like people reading their phone). ``active`` workers text
 once; one who has said everything makes room for the next of the phase's ``senders``.
 Two ways to drive them: ``closed`` keeps a fixed number of messages in flight, ``open``
 starts them at Poisson arrivals of a fixed rate (latency counted from when each was due).
-The latency and alert phases use this generator; the throughput phases use wrk
-(``bench/wrk.py``), which costs the shared cores a fraction of this one's CPU, and this
-one's ``closed`` mode is kept to compare the two.
+The benchmark's phases use C generators that cost the shared cores a fraction of this
+one's CPU: wrk for throughput (``bench/wrk.py``), ``bench/openloop.c`` for latency and
+alerts (this one's ``open`` mode, in C). This one is kept to compare with them, and
+stands in for openloop where no C compiler is found.
 
 Each phase stops at its deadline or when its ``senders`` have said everything; the
 result is one JSON object on stdout.

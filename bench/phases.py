@@ -1,6 +1,7 @@
 """The load phases: throughput at fixed concurrency (wrk), latency at fixed offered
-rates (the Python generator), each driven from a process of its own against a gunicorn
-server of the run, with the CPU every process used meanwhile (``bench/cpu.py``)."""
+rates (``bench/openloop.c``, or the Python generator where no C compiler is found), each
+driven from a process of its own against a gunicorn server of the run, with the CPU
+every process used meanwhile (``bench/cpu.py``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 
-from bench import servers, wrk
+from bench import openloop, servers, wrk
 from bench.cpu import Meter, pool, tree_cpu
 from bench.load import build
 from bench.report import percentile
@@ -94,6 +95,27 @@ def load_wrk(run: Run, server: servers.Server, *, seconds: float, senders: int,
                        markers=run.markers)
     try:
         return wrk.run(run.wrk, server.port, directory, concurrency, seconds, meter)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def load_open(run: Run, server: servers.Server, *, seconds: float, senders: int,
+              rate: float, active: int = 0, expect_refs: bool = True,
+              meter: Meter | None = None) -> dict[str, Any]:
+    """Run one open-loop phase (Poisson arrivals at ``rate``) with the run's latency
+    generator: ``bench/openloop.c`` when it was built, else the Python one."""
+    if not run.openloop:
+        return load(run, server, mode="open", seconds=seconds, senders=senders, rate=rate,
+                    active=active, expect_refs=expect_refs, meter=meter)
+    if not active:  # as the Python generator
+        active = max(16, math.ceil(rate / 4))
+    directory = run.var / "openloop" / uuid.uuid4().hex[:8]
+    workers = build(next_block(), senders, f"127.0.0.1:{server.port}")
+    openloop.write_inputs(directory, workers, active, expect_refs=expect_refs,
+                          markers=run.markers)
+    try:
+        return openloop.run(run.openloop, server.port, directory, rate=rate,
+                            seconds=seconds, meter=meter)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
@@ -196,14 +218,19 @@ def open_loop(run: Run) -> None:
     with meters(run) as meter:
         for i, rate in enumerate(rates):
             for name in (order if i % 2 == 0 else order[::-1]):
-                result = summarize(load(run, run.servers[name], mode="open",
-                                        seconds=plan.open_seconds, senders=plan.senders,
-                                        rate=rate, expect_refs=name == "hotline",
-                                        meter=meter[name]))
+                result = summarize(load_open(run, run.servers[name],
+                                             seconds=plan.open_seconds,
+                                             senders=plan.senders, rate=rate,
+                                             expect_refs=name == "hotline",
+                                             meter=meter[name]))
                 result["server"] = name
                 result["fraction"] = rate / saturation
                 rows.append(result)
+                cpu = result.get("cpu", {})
                 say(f"  {rate:>6.0f} msg/s ({rate / saturation:4.0%}) {name:<8}"
                     f" achieved {result['throughput']:6.0f}  p50 {result['p50']:6.1f}"
-                    f"  p99 {result['p99']:6.1f} ms  errors {result['errors_total']}")
+                    f"  p99 {result['p99']:6.1f} ms  errors {result['errors_total']}"
+                    f"  {result['generator']} CPU "
+                    f"{cpu.get('generator', 0) / max(cpu.get('server', 0), 1e-9):4.0%} of the "
+                    "server's")
     run.results["open"] = rows

@@ -140,8 +140,8 @@ def markdown(r: dict[str, Any], started: datetime, png: str | None) -> str:
          + (" (C; one thread per keep-alive connection, each walking its own senders' "
             "conversations in order, `bench/wrk.lua`)" if plan.get("generator") == "wrk"
             else " (one asyncio process)")
-         + ", the latency and alert phases by the Python generator (one asyncio process, "
-           "Poisson arrivals; it connects when a message is due, as a proxy in front of "
+         + ", the latency and alert phases by " + _latency_generator(r)
+         + " (Poisson arrivals; it connects when a message is due, as a proxy in front of "
            "gunicorn would, where wrk connects again as soon as a reply is in and an idle "
            "open connection holds one of gunicorn's sync workers). ")
       + "What each cost is in \"The load generators and the machine\". Absolute numbers "
@@ -295,7 +295,8 @@ def markdown(r: dict[str, Any], started: datetime, png: str | None) -> str:
               f"{'' if drained is None else f'{drained:.1f}'} | "
               f"{row['p50']:.0f} | {row['p95']:.0f} | {row['max']:.0f} | {row['missing']} | "
               f"{row['load_p99']:.1f} |")
-        w("")
+        w(f"\nThe simulated workers were driven by {_latency_generator({**r, 'open': []})}."
+          "\n")
 
     if OPTIMISATIONS.exists():
         w(OPTIMISATIONS.read_text().strip() + "\n")
@@ -317,6 +318,17 @@ def main(argv: list[str] | None = None) -> int:
     written = write_results(results, path.parent, started)
     print(f"rewrote {written.markdown}")
     return 0
+
+
+def _latency_generator(r: dict[str, Any]) -> str:
+    """Name the generator(s) that drove the latency and alert phases."""
+    names = {row.get("generator", "python") for key in ("open", "alerts")
+             for row in r.get(key, [])} or {r["plan"].get("latency_generator", "python")}
+    described = {"openloop": "**openloop** (C, one thread and epoll, `bench/openloop.c`)",
+                 "python": "the **Python generator** (one asyncio process, `bench/load.py`"
+                           + ("; no C compiler was found for openloop"
+                              if r["plan"].get("latency_fallback") else "") + ")"}
+    return " and ".join(described.get(name, name) for name in sorted(names))
 
 
 def _errors(row: dict[str, Any]) -> str:

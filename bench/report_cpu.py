@@ -54,6 +54,24 @@ def cost_ratio(rows: list[dict[str, Any]], concurrency: int
     return baseline / max(hotline, 1e-9), baseline, hotline
 
 
+def latency_generator(r: dict[str, Any]) -> str | None:
+    """Return the sentence naming the latency phases' generator and what it cost next
+    to the servers, or None if no latency phase was measured."""
+    rows = [row for row in r.get("open", []) if per_message(row)]
+    if not rows:
+        return None
+    names = sorted({row.get("generator", "python") for row in rows})
+    cpu = {k: sum(row["cpu"].get(k, 0.0) for row in rows) for k in ("generator", "server")}
+    answered = sum(row.get("requests") or row.get("ok") or 0 for row in rows)
+    fallback = (" (no C compiler was found: the Python generator stood in for "
+                "`bench/openloop.c`, and costs the shared cores far more)"
+                if r.get("plan", {}).get("latency_fallback") else "")
+    return (f"The latency phases were driven by **{', '.join(names)}**{fallback}: "
+            f"{cpu['generator'] / max(answered, 1) * 1000:.3f} ms of CPU a message, "
+            f"**{cpu['generator'] / max(cpu['server'], 1e-9):.1%} of the servers' own**, "
+            "all rates and both servers together.\n")
+
+
 def section(r: dict[str, Any], target_concurrency: int) -> list[str]:
     """Return the markdown lines of the load generators' section (none if not measured)."""
     rows = [(label, row) for key, label in PHASES for row in r.get(key, [])
@@ -72,6 +90,9 @@ def section(r: dict[str, Any], target_concurrency: int) -> list[str]:
             f"(rounds {', '.join(f'{x:.2f}' for x in old['rounds'])}; {old['hotline']:.0f} "
             f"vs {old['baseline']:.0f} msg/s). The targets are read with {new['generator']}."
             "\n")
+    latency = latency_generator(r)
+    if latency:
+        out.append(latency)
     cost = cost_ratio(r.get("closed", []), target_concurrency)
     if cost:
         out.append(
@@ -85,8 +106,8 @@ def section(r: dict[str, Any], target_concurrency: int) -> list[str]:
     out.append(
         "CPU per answered message of each process during the phases (rounds pooled), from "
         "`/proc/<pid>/stat` before and after (gunicorn's master and workers; wrk from its "
-        "start of run to its exit, the Python generator from its own clock while it "
-        "drives) and Redis's `INFO cpu`. The generator's system time is mostly the "
+        "start of run to its exit, openloop and the Python generator from their own "
+        "clock while they drive) and Redis's `INFO cpu`. The generator's system time is mostly the "
         "kernel's loopback TCP, which any client pays. *Rest of the machine*: the busy "
         "share of both cores (`/proc/stat`) that none of these processes account for "
         "— other people's work on this shared machine. Load average: the highest "

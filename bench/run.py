@@ -4,7 +4,8 @@
    statements and CPU per message type; Redis memory per idle session;
 2. the hotline and the baseline under the same gunicorn settings, side by side,
    driven on loopback: fixed concurrency (throughput; wrk, ``bench/wrk.py``), then
-   fixed offered rates (latency; ``bench/load.py``), as fractions of the hotline's
+   fixed offered rates (latency; ``bench/openloop.c``, built here with the machine's C
+   compiler, or ``bench/load.py`` without one), as fractions of the hotline's
    saturation; with the CPU the generator, the servers, Redis and the rest of the
    machine used in every phase;
 3. alert latency with a real ``hotline worker`` posting to a local webhook sink;
@@ -31,11 +32,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import conversations, costs, servers, wrk
+from bench import conversations, costs, openloop, servers, wrk
 from bench.alerts import Sink
 from bench.phases import (
     closed_loop,
-    load,
+    load_open,
     meters,
     open_loop,
     say,
@@ -72,6 +73,11 @@ class Plan:
     #: Measure the throughput ratio with the old generator too, at the target's
     #: concurrency (this release only: then the new one alone).
     compare_old: bool = True
+    #: The latency and alert phases' load generator: "openloop" (C, built here), or
+    #: "python" (the old one, which costs the shared cores 40-60 % of the server's CPU).
+    latency_generator: str = "openloop"
+    #: Why the Python generator stands in for openloop (no C compiler), if it does.
+    latency_fallback: str = ""
 
     @classmethod
     def quick_plan(cls) -> Plan:
@@ -96,6 +102,8 @@ class Run:
     servers: dict[str, servers.Server] = field(default_factory=dict)
     #: wrk's path (when the throughput phases use it).
     wrk: str = ""
+    #: The open-loop generator's binary (when the latency and alert phases use it).
+    openloop: str = ""
     #: How the hotline's "busy, we will answer soon" reply begins (counted as an error).
     markers: list[str] = field(default_factory=list)
 
@@ -225,8 +233,8 @@ def alert_latency(run: Run, hotline: servers.Server, sink: Sink) -> None:
             ("quiet (20 msg/s)", 20.0, plan.quiet_alert_seconds, 4),
             ("surge (50% of saturation)", round(saturation / 2), plan.surge_alert_seconds, 0),
         ):
-            result = load(run, hotline, mode="open", seconds=seconds, senders=plan.senders,
-                          rate=rate, active=active)
+            result = load_open(run, hotline, seconds=seconds, senders=plan.senders,
+                               rate=rate, active=active)
             refs = {ref for ref, _ in result["filed"]}
             sink.wait_for(refs, timeout=30 if not plan.quick else 15)
             latencies, missing = sink.latencies([tuple(x) for x in result["filed"]])
@@ -237,7 +245,7 @@ def alert_latency(run: Run, hotline: servers.Server, sink: Sink) -> None:
                    "missing": missing, "p50": percentile(latencies, 50),
                    "p95": percentile(latencies, 95),
                    "max": latencies[-1] if latencies else 0.0,
-                   "load_p99": summarize(result)["p99"]}
+                   "load_p99": summarize(result)["p99"], "generator": result["generator"]}
             rows.append(row)
             say(f"  {name:<26} {row['cases']:>4} cases  p50 {row['p50']:6.0f}"
                 f"  p95 {row['p95']:6.0f}  max {row['max']:6.0f} ms  missing {missing}")
@@ -285,6 +293,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="the throughput phases' load generator (default wrk, installed "
                              "with apt-get when missing and running as root; python: the "
                              "old one, which flatters the ratio)")
+    parser.add_argument("--latency-generator", choices=("openloop", "python"),
+                        default="openloop",
+                        help="the latency and alert phases' load generator (default "
+                             "openloop: bench/openloop.c, compiled with the machine's cc; "
+                             "python: the old one, which costs the shared cores 40-60%% of "
+                             "the server's CPU)")
     parser.add_argument("--no-old-generator", action="store_true",
                         help="skip the comparison with the old generator at concurrency 16")
     parser.add_argument("--out", type=Path, default=RESULTS,
@@ -306,6 +320,7 @@ def plan_of(args: argparse.Namespace) -> Plan:
     plan.gunicorn = args.gunicorn
     plan.generator = args.generator
     plan.compare_old = plan.generator == "wrk" and not args.no_old_generator
+    plan.latency_generator = args.latency_generator
     return plan
 
 
@@ -320,9 +335,11 @@ def main(argv: list[str] | None = None) -> int:
         except wrk.WrkMissing as exc:
             say(f"bench: {exc}")
             return 2
+    openloop_path = latency_generator(plan)
     with services(plan, args.keep) as run:
         say(f"bench: {'quick' if plan.quick else 'full'} run in {run.var}")
         run.wrk = wrk_path
+        run.openloop = openloop_path
         run.results["plan"] = vars(plan)
         run.results["started"] = run.started.isoformat()
         run.results["machine"] = _machine(run)
@@ -349,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
                 say("throughput: the old generator (Python), for comparison")
                 closed_loop(run, generator="python", levels=(TARGET_CONCURRENCY,),
                             key="closed_old")
-            say("latency: fixed offered rates")
+            say(f"latency: fixed offered rates ({plan.latency_generator})")
             open_loop(run)
             baseline.stop()
             say("alerts: a real worker, a local webhook sink")
@@ -365,6 +382,20 @@ def main(argv: list[str] | None = None) -> int:
         say(paths.table)
         say(f"results: {paths.markdown}")
     return 0
+
+
+def latency_generator(plan: Plan) -> str:
+    """Build the latency phases' C generator; return its path, or "" (and say why, and
+    set the plan to the Python generator) when there is no C compiler."""
+    if plan.latency_generator != "openloop":
+        return ""
+    try:
+        return openloop.build()
+    except openloop.CompilerMissing as exc:
+        say(f"bench: {exc}")
+        plan.latency_generator = "python"
+        plan.latency_fallback = str(exc)
+        return ""
 
 
 def _languages(run: Run) -> tuple[str, ...]:

@@ -52,3 +52,39 @@ def test_the_section_gives_both_generators_ratios_and_says_how_busy_the_machine_
     assert "| throughput, old generator | python | 16 | baseline |" in text
     assert "5.0 / 4.0 / 3.0" in text
     assert report_cpu.section({}, 16) == []
+
+
+def open_row(server: str, rate: float, requests: int, cpu: dict[str, float],
+             generator: str) -> dict[str, object]:
+    return {"server": server, "rate": rate, "mode": "open", "throughput": rate,
+            "requests": requests, "ok": requests, "cpu": cpu, "generator": generator}
+
+
+def test_the_section_names_the_latency_generator_and_its_share_of_the_servers_cpu() -> None:
+    r = {"open": [open_row("baseline", 100, 1_000, {**CPU_B, "generator": 0.02}, "openloop"),
+                  open_row("hotline", 100, 1_000, {**CPU_H, "generator": 0.01}, "openloop")]}
+    line = report_cpu.latency_generator(r) or ""
+    # 0.03 s over 2000 messages; 0.03 of the servers' 9.9 s
+    assert "**openloop**" in line and "0.015 ms of CPU a message" in line
+    assert "**0.3% of the servers' own**" in line
+    text = "\n".join(report_cpu.section(r, 16))
+    assert line in text
+    assert "| latency | openloop | 100 msg/s | hotline |" in text
+    # the Python generator standing in, for want of a compiler, says so
+    r = {"plan": {"latency_fallback": "no C compiler"},
+         "open": [open_row("hotline", 100, 1_000, CPU_H, "python")]}
+    line = report_cpu.latency_generator(r) or ""
+    assert "**python**" in line and "no C compiler was found" in line
+    assert "**11.1% of the servers' own**" in line
+    assert report_cpu.latency_generator({"open": []}) is None
+
+
+def test_the_results_file_names_the_generator_of_the_latency_and_alert_phases() -> None:
+    from bench.report import _latency_generator
+
+    r = {"plan": {"latency_generator": "openloop"},
+         "open": [{"generator": "openloop"}], "alerts": [{"generator": "openloop"}]}
+    assert "**openloop** (C" in _latency_generator(r)
+    r = {"plan": {"latency_generator": "python", "latency_fallback": "no C compiler"}}
+    assert "**Python generator**" in _latency_generator(r)
+    assert "no C compiler was found" in _latency_generator(r)
