@@ -204,6 +204,13 @@ def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
+@pytest.fixture
+def service(app):  # type: ignore[no-untyped-def]
+    """The hotline service of the app under test (whichever ``app`` the module uses; the
+    app's fixture closes it). A module that needs more overrides this, taking it."""
+    return app.extensions["hotline"]
+
+
 def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
     """Compute X-Twilio-Signature as Twilio does."""
     return RequestValidator(token).compute_signature(url, form)

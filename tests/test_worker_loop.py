@@ -10,6 +10,7 @@ import signal
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -135,9 +136,14 @@ def test_a_worker_killed_mid_send_and_restarted_alerts_within_a_minute_never_esc
             return [m for m in twilio_api.to(ANA) if m["Body"].startswith("Still open")]
 
         assert wait_for(escalations, timeout=120), second.output()[-3000:]
-        rows = web.dispatcher.deliveries.for_case(case.id)
-        escalated = [d.sent_at for d in rows if d.purpose == Purpose.ESCALATION and d.sent_at]
-        assert alert_sms().sent_at < min(escalated)  # never an escalation first
+
+        def escalated() -> list[datetime]:
+            # Twilio has the text before the worker records it as sent: wait for the record
+            rows = web.dispatcher.deliveries.for_case(case.id)
+            return [d.sent_at for d in rows if d.purpose == Purpose.ESCALATION and d.sent_at]
+
+        assert wait_for(escalated, timeout=60), second.output()[-3000:]
+        assert alert_sms().sent_at < min(escalated())  # never an escalation first
         # once per transport: one alert SMS reached Twilio; no e-mail was needed
         alerts = [m for m in twilio_api.to(ANA) if m["Body"].startswith("URGENT")
                   or m["Body"].startswith("Hotline case")]

@@ -62,12 +62,6 @@ def app(alert_overrides: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def service(app) -> Service:  # type: ignore[no-untyped-def]
-    service: Service = app.extensions["hotline"]
-    return service
-
-
-@pytest.fixture
 def team(service: Service) -> dict[str, Any]:
     add = service.dispatcher.organizers.add
     return {

@@ -39,8 +39,8 @@ def app(alert_overrides: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def service(app) -> Service:  # type: ignore[no-untyped-def]
-    service: Service = app.extensions["hotline"]
+def service(service: Service) -> Service:
+    """The shared service, with Ana on the team (in English, Korean and Spanish)."""
     service.dispatcher.organizers.add(Changes(name="Ana", phone=ANA, languages="en,ko,es"))
     return service
 

@@ -18,11 +18,7 @@ def ref_in(bodies: list[str]) -> str:
     return found[-1]
 
 
-def service(app):  # type: ignore[no-untyped-def]
-    return app.extensions["hotline"]
-
-
-def test_an_english_worker_files_a_report_with_a_photo(app, client) -> None:  # type: ignore[no-untyped-def]
+def test_an_english_worker_files_a_report_with_a_photo(service, client) -> None:  # type: ignore[no-untyped-def]
     phone = Phone(client)
     first = phone.send("hi")
     assert "1 English" in first[0] and "3 한국어" in first[0]
@@ -47,7 +43,7 @@ def test_an_english_worker_files_a_report_with_a_photo(app, client) -> None:  # 
     ref = ref_in(filed)
     assert f"your number is {ref}" in filed[0]  # and that nobody can be reached: none here
 
-    case = service(app).cases.by_ref(ref)
+    case = service.cases.by_ref(ref)
     assert case is not None
     assert case.kind == "report" and case.locale == "en" and case.industry == "car_wash"
     assert case.issues == ("unpaid", "breaks")
@@ -58,20 +54,20 @@ def test_an_english_worker_files_a_report_with_a_photo(app, client) -> None:  # 
     assert case.media == ((PHOTO[0], "image/jpeg"),)
 
 
-def test_personal_fields_are_encrypted_in_the_database(app, client) -> None:  # type: ignore[no-untyped-def]
+def test_personal_fields_are_encrypted_in_the_database(service, client) -> None:  # type: ignore[no-untyped-def]
     phone = Phone(client, "+13235550188")
     for body in ("hello", "2", "1", "Golden Market", "Olympic", "1", "boss kept my pay", "1",
                  "1", "1", "1", "Maria", "1"):
         phone.send(body)
     ref = ref_in(phone.send("1"))
-    with service(app).cases.engine.connect() as conn:
+    with service.cases.engine.connect() as conn:
         raw = conn.execute(text("SELECT * FROM cases WHERE ref = :r"), {"r": ref}).one()
     dump = repr(tuple(raw))
     for secret in ("Golden Market", "Olympic", "boss kept my pay", "Maria", "3235550188"):
         assert secret not in dump
 
 
-def test_a_korean_worker_is_answered_in_korean_and_files_a_report(app, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_korean_worker_is_answered_in_korean_and_files_a_report(service, client) -> None:  # type: ignore[no-untyped-def]
     phone = Phone(client, "+12135550777")
     first = phone.send("사장님이 월급을 안 줘요")
     assert all(HANGUL.search(body) for body in first)
@@ -82,16 +78,16 @@ def test_a_korean_worker_is_answered_in_korean_and_files_a_report(app, client) -
     filed = phone.send("1")
     ref = ref_in(filed)
     assert HANGUL.search(filed[0])
-    case = service(app).cases.by_ref(ref)
+    case = service.cases.by_ref(ref)
     assert case is not None and case.locale == "ko" and case.industry == "restaurant"
     assert case.employer == "서울식당" and case.contact_method == "call"
     assert case.name is None
 
 
-def test_a_spanish_worker_on_whatsapp_asks_for_a_callback(app, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_spanish_worker_on_whatsapp_asks_for_a_callback(service, client) -> None:  # type: ignore[no-untyped-def]
     phone = Phone(client, "+13105550199", whatsapp=True)
     first = phone.send("no me pagaron")
-    catalogs = service(app).catalogs
+    catalogs = service.catalogs
     assert catalogs.translate("es", None, "Worker rights hotline. This is general "
                               "information, not legal advice. To talk to a person, send "
                               "PERSON. Emergency? Call 911.") == first[0]
@@ -99,7 +95,7 @@ def test_a_spanish_worker_on_whatsapp_asks_for_a_callback(app, client) -> None: 
     assert "1 " in asked[0] and asked[0] != first[0]
     filed = phone.send("3")
     ref = ref_in(filed)
-    case = service(app).cases.by_ref(ref)
+    case = service.cases.by_ref(ref)
     assert case is not None
     assert case.kind == "callback" and case.locale == "es" and case.channel == "whatsapp"
     assert case.contact_method == "whatsapp" and case.contact == phone.number
@@ -113,7 +109,7 @@ def test_spanish_by_sms_drops_accents_to_stay_cheap(client) -> None:  # type: ig
         assert is_gsm7(body), body
 
 
-def test_a_forged_signature_is_refused_and_nothing_stored(app, client, redis_conn,  # type: ignore[no-untyped-def]
+def test_a_forged_signature_is_refused_and_nothing_stored(service, client, redis_conn,  # type: ignore[no-untyped-def]
                                                           namespace) -> None:
     phone = Phone(client)
     form = phone.form("hola")
@@ -121,7 +117,7 @@ def test_a_forged_signature_is_refused_and_nothing_stored(app, client, redis_con
     tampered = dict(form, Body="something else")
     assert phone.post(tampered, signature=sign(PUBLIC_BASE + WEBHOOK, form)).status_code == 403
     assert list(redis_conn.scan_iter(match=f"{namespace}:*")) == []
-    assert service(app).cases.count() == 0
+    assert service.cases.count() == 0
 
 
 def test_a_missing_signature_is_403_not_500(client) -> None:  # type: ignore[no-untyped-def]

@@ -158,7 +158,7 @@ def timeline(case: CaseView) -> list[Moment]:
         moments.append(Moment(message.created_at, "message", text, message.body or ""))
     for note in c.notes.for_case(case.id):
         moments.append(Moment(note.at, "note", t(L_("Note by %(who)s"), who=note.author),
-                              note.body))
+                              labels.readable(note.body) or ""))
     shown = {
         Action.REVEALED: L_("%(who)s showed the worker's number"),
         Action.PACKET: L_("%(who)s opened the claim packet"),

@@ -9,11 +9,12 @@ import io
 import json
 from typing import Any
 
-from consoling import WORKER, organizer
+from consoling import WORKER, file_case, organizer
 
 from hotline.crypto import UNREADABLE, Crypto, new_key
 from hotline.dialogue.effects import CaseKind, FileCase
 from hotline.store.cases import CaseStore
+from hotline.store.notes import NoteStore
 
 KO = "[읽을 수 없음: 암호화 키가 HOTLINE_ENCRYPTION_KEYS에 없습니다]"
 ES = "[ilegible: su clave no está en HOTLINE_ENCRYPTION_KEYS]"
@@ -64,3 +65,17 @@ def test_a_spanish_coordinator_exports_unreadable_fields_in_spanish(
     (case,) = json.loads(me.post("/console/export", {"format": "json"}).get_data(
         as_text=True))
     assert case["contact"] == ES and case["industry"] == "restaurant"
+
+
+def test_a_note_whose_key_is_gone_reads_in_korean_on_the_timeline(
+        console_app: Any, person: Any) -> None:
+    jun = organizer(console_app, "Jun Park", "213 555 0106", role="coordinator",
+                    languages="ko,en")
+    case_id, ref = file_case(console_app)
+    service = console_app.extensions["hotline"]
+    gone = NoteStore(service.cases.engine, Crypto(service.settings.secret_key, new_key()))
+    gone.add(case_id, jun.id, jun.name, "Called Min: paid cash")
+    me = person()
+    me.sign_in(jun)
+    assert me.get(f"/console/cases/{ref}").status_code == 200  # not a 500
+    assert KO in me.page and "Called Min" not in me.page and UNREADABLE not in me.page
