@@ -263,12 +263,14 @@ class MessageStore:
                 .where(WorkerMessageRow.status == str(MessageStatus.HELD)))))
 
     def for_case(self, case_id: int) -> list[WorkerMessage]:
-        """Return the messages about a case, oldest first (what the worker was told)."""
+        """Return the messages about a case, oldest first (what the worker was told), for
+        staff to read: a field whose key is gone reads as ``UNREADABLE`` instead of
+        stopping the page (never use these to send: the sending path decrypts or fails)."""
         with Session(self.engine) as db:
             rows = db.scalars(select(WorkerMessageRow)
                               .where(WorkerMessageRow.case_id == case_id)
                               .order_by(WorkerMessageRow.id))
-            return [self._view(r) for r in rows]
+            return [self._view(r, shown=True) for r in rows]
 
     def for_sender(self, sender: str) -> list[WorkerMessage]:
         """Return the messages to a worker (by the number they wrote from), oldest first."""
@@ -363,8 +365,8 @@ class MessageStore:
     def _pseudonym(self, number: str | None) -> str:
         return self.crypto.sender_id(number) if number else ERASED
 
-    def _view(self, row: WorkerMessageRow) -> WorkerMessage:
-        dec = self.crypto.decrypt
+    def _view(self, row: WorkerMessageRow, *, shown: bool = False) -> WorkerMessage:
+        dec = self.crypto.shown if shown else self.crypto.decrypt
         created, updated = aware(row.created_at), aware(row.updated_at)
         assert created is not None and updated is not None
         return WorkerMessage(

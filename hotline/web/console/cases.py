@@ -155,7 +155,8 @@ def timeline(case: CaseView) -> list[Moment]:
         text = t(L_("Message to the worker by %(how)s: %(status)s"),
                  how=labels.name(labels.TRANSPORTS, message.channel),
                  status=status_words(message))
-        moments.append(Moment(message.created_at, "message", text, message.body or ""))
+        moments.append(Moment(message.created_at, "message", text,
+                              labels.readable(message.body) or ""))
     for note in c.notes.for_case(case.id):
         moments.append(Moment(note.at, "note", t(L_("Note by %(who)s"), who=note.author),
                               labels.readable(note.body) or ""))

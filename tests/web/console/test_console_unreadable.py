@@ -79,3 +79,23 @@ def test_a_note_whose_key_is_gone_reads_in_korean_on_the_timeline(
     me.sign_in(jun)
     assert me.get(f"/console/cases/{ref}").status_code == 200  # not a 500
     assert KO in me.page and "Called Min" not in me.page and UNREADABLE not in me.page
+
+
+def test_a_message_to_the_worker_whose_key_is_gone_reads_in_korean_on_the_timeline(
+        console_app: Any, person: Any) -> None:
+    from datetime import UTC, datetime
+
+    from hotline.store.messages import Draft, MessageStore
+
+    jun = organizer(console_app, "Jun Park", "213 555 0106", role="coordinator",
+                    languages="ko,en")
+    case_id, ref = file_case(console_app)
+    service = console_app.extensions["hotline"]
+    gone = MessageStore(service.cases.engine, Crypto(service.settings.secret_key, new_key()))
+    gone.add(Draft(key="gone-key-message", purpose="notice", sender=WORKER, recipient=WORKER,
+                   channel="sms", body="상담원이 사건을 맡았어요", locale="ko",
+                   case_id=case_id), datetime.now(UTC))
+    me = person()
+    me.sign_in(jun)
+    assert me.get(f"/console/cases/{ref}").status_code == 200  # not a 500
+    assert KO in me.page and UNREADABLE not in me.page  # its words, said in Korean
