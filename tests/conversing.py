@@ -4,6 +4,7 @@ signed webhook (the worker's and the organizers')."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from conftest import Phone
 from fakes import FROM, Jobs, Mailbox, TwilioApi
 
 from hotline.dialogue.effects import CaseKind, FileCase
+from hotline.dialogue.inbound import Channel, Inbound
 from hotline.service import Service
 from hotline.store.organizers import Changes, Organizer
 
@@ -115,3 +117,17 @@ def desk(alert_overrides: dict[str, Any], jobs: Jobs, twilio_api: TwilioApi,
     desk.hire()
     yield desk
     app.extensions["hotline"].close()
+
+
+def talking(desk: Desk, locale: str = "en", **fields: Any) -> tuple[int, str]:
+    """A case Ana took and wrote about; the worker got her first message."""
+    case_id, ref = desk.taken(by=ANA, locale=locale, **fields)
+    desk.phone(ANA).send(f"{ref} Hello, this is Ana")
+    desk.jobs.run()
+    return case_id, ref
+
+
+def worker_says(desk: Desk, text: str, now: datetime) -> tuple[str, ...]:
+    """The worker's message, handled at a time of the test's choosing."""
+    inbound = Inbound(f"SM{uuid.uuid4().hex}", Channel.SMS, WORKER, text)
+    return desk.service.handle(inbound, now=now).bodies

@@ -1,43 +1,26 @@
 """The upkeep's round of conversations, on a driven clock: silence ends them, a
 reassigned case hands them over, a closed case ends them, an unanswered worker is
-raised to the coordinators; outside the center's hours the worker is told when someone
-will answer."""
+raised to the coordinators.
+
+The center here is always open, so what the worker hears does not hang on the hour the
+suite runs; test_conversation_hours.py covers a center that closes."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from conversing import ANA, BEN, CENTER, WORKER, Desk
+from conversing import ANA, BEN, CENTER, WORKER, Desk, talking, worker_says
 from fakes import body_of
 
-from hotline.dialogue.inbound import Channel, Inbound
 from hotline.sessions.store import talk_key
 from hotline.store.assignments import Outcome
-
-LA = ZoneInfo("America/Los_Angeles")
 
 
 @pytest.fixture
 def alert_overrides(alert_overrides: dict[str, Any]) -> dict[str, Any]:
-    return {**alert_overrides, "center_name": CENTER, "center_hours": "Mon-Fri 09:00-18:00"}
-
-
-def talking(desk: Desk, locale: str = "en", **fields: Any) -> tuple[int, str]:
-    """A case Ana took and wrote about; the worker got her first message."""
-    case_id, ref = desk.taken(by=ANA, locale=locale, **fields)
-    desk.phone(ANA).send(f"{ref} Hello, this is Ana")
-    desk.jobs.run()
-    return case_id, ref
-
-
-def worker_says(desk: Desk, text: str, now: datetime) -> tuple[str, ...]:
-    """The worker's message, handled at a time of the test's choosing."""
-    inbound = Inbound(f"SM{uuid.uuid4().hex}", Channel.SMS, WORKER, text)
-    return desk.service.handle(inbound, now=now).bodies
+    return {**alert_overrides, "center_name": CENTER, "center_hours": "always"}
 
 
 def test_silence_ends_the_conversation_and_both_are_told(desk: Desk) -> None:
@@ -105,7 +88,7 @@ def test_a_worker_nobody_answers_is_raised_to_the_coordinators_once_per_wait(
         desk: Desk, issues: tuple[str, ...], minutes: int) -> None:
     _, ref = talking(desk, issues=issues)
     words = "Are you there? My boss is Kim"
-    assert desk.phone(WORKER).send(words) == []  # outside hours it would also say when
+    assert desk.phone(WORKER).send(words) == []
     desk.jobs.run()
     wrote = datetime.now(UTC)
     talk = desk.service.talk
@@ -131,35 +114,6 @@ def raised(desk: Desk, ref: str) -> list[Any]:
     """The coordinator's e-mails saying the worker of a case waits for an answer."""
     return [m for m in desk.mailbox.to("cora@example.org")
             if body_of(m).startswith(f"Hotline case {ref}: the worker wrote")]
-
-
-def _a_weeknight() -> tuple[datetime, str]:
-    """A Monday–Thursday 23:00 in Los Angeles after now, and the next morning's name."""
-    day = datetime.now(LA).date() + timedelta(days=1)
-    while day.weekday() > 3:
-        day += timedelta(days=1)
-    night = datetime.combine(day, time(23, 0), tzinfo=LA)
-    return night.astimezone(UTC), (day + timedelta(days=1)).strftime("%A")
-
-
-def test_outside_the_centers_hours_the_worker_is_told_once_when_someone_answers(
-        desk: Desk) -> None:
-    _, ref = talking(desk)
-    night, morning = _a_weeknight()
-    assert worker_says(desk, "Are you there?", night) == (
-        f"Thank you, Ana will get your message. Our office is closed now; someone will "
-        f"answer from {morning} 09:00.",)
-    assert worker_says(desk, "Hello?", night + timedelta(minutes=5)) == ()
-    desk.jobs.run()
-    assert desk.bodies(ANA)[-2:] == [f"[{ref}] Are you there?", f"[{ref}] Hello?"]
-
-
-def test_outside_the_hours_the_line_is_in_the_workers_language(desk: Desk) -> None:
-    talking(desk, locale="ko")
-    night, _ = _a_weeknight()
-    (line,) = worker_says(desk, "계세요?", night)
-    assert line.startswith("고마워요. Ana 님에게 메시지를 전할게요.")
-    assert line.endswith("요일 09:00")
 
 
 def test_the_sweep_sets_a_lost_conversation_flag_again(desk: Desk) -> None:
