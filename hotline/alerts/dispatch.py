@@ -166,6 +166,11 @@ def keep_open() -> None:
         atexit.register(_close_kept)
 
 
+def kept_open() -> bool:
+    """Say whether this process's jobs share their connections (``keep_open``)."""
+    return _keep_open
+
+
 @contextmanager
 def for_job(settings: Settings) -> Iterator[Dispatcher]:
     """Give a job its Dispatcher: the process's shared one, or a fresh one it closes."""

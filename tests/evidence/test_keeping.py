@@ -393,3 +393,44 @@ def test_a_job_run_twice_copies_and_deletes_once(
     second = alert_service.keeper.keep_case(case_id, now)
     assert (first.kept, first.deleted_at_twilio, second.kept) == (1, 1, 0)
     assert len(stored(alert_service)) == 1 and twilio_api.delete_requests == [key_of(url)]
+
+
+def test_a_worker_that_keeps_its_connections_keeps_one_keeper_for_every_evidence_job(
+        app: Any, jobs: Jobs, twilio_api: TwilioApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hotline worker` runs its jobs in its own process: an evidence job there opens no
+    database connection, schema check or store client of its own (under a surge, most
+    cases bring a photo, and each job paid for all of them)."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    import workers.evidence as evidence_jobs
+    from hotline.alerts import dispatch
+
+    service: Service = app.extensions["hotline"]
+    monkeypatch.setattr(dispatch, "_keep_open", False)  # restored after the test
+    monkeypatch.setattr(dispatch, "_kept", {})
+    monkeypatch.setattr(evidence_jobs, "_kept", {})
+    dispatch.keep_open()  # as `hotline worker` does
+    photos = [samples.png() for _ in range(3)]
+    cases = [file_case(service, (twilio_api.add_media(p, "image/png"), "image/png"))
+             for p in photos]
+    connected: list[object] = []
+
+    def count(*_: object) -> None:
+        connected.append(_)
+
+    event.listen(Pool, "connect", count)
+    try:
+        evidence_jobs.keep_case_evidence(cases[0])
+        first = len(connected)
+        for case_id in cases[1:]:
+            evidence_jobs.keep_case_evidence(case_id)
+    finally:
+        event.remove(Pool, "connect", count)
+        evidence_jobs._close_kept()  # noqa: SLF001 - what atexit does in the worker
+        dispatch._close_kept()  # noqa: SLF001
+    assert len(connected) == first  # the later jobs opened no connection
+    assert len(stored(service)) == 3  # and each kept its photo
+    for case_id in cases:
+        (sent,) = service.keeper.evidence.sent(case_id)
+        assert sent.item is not None and sent.item.state == State.KEPT
