@@ -22,7 +22,7 @@ import redis
 from bench import openloop, servers, wrk
 from bench.cpu import Meter, pool, tree_cpu
 from bench.load import build
-from bench.report import percentile
+from bench.report import TARGET_CONCURRENCY, percentile
 
 if TYPE_CHECKING:
     from bench.run import Run
@@ -172,27 +172,31 @@ def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def closed_loop(run: Run, *, generator: str, levels: tuple[int, ...], key: str) -> None:
-    """Throughput and latency at each fixed concurrency: both servers, in rounds that
-    alternate which goes first, so a noisy neighbour's burst hits both alike; the rows
-    go to ``run.results[key]``."""
+    """Throughput and latency at each fixed concurrency: both servers (and, with wrk at
+    the target's concurrency, the floor), in rounds that alternate which goes first, so a
+    noisy neighbour's burst hits them alike; the rows go to ``run.results[key]``."""
     plan = run.plan
     rows: list[dict[str, Any]] = []
-    order = ["baseline", "hotline"]
     seconds = plan.closed_seconds / plan.rounds
     with meters(run) as meter:
         for concurrency in levels:
-            raw: dict[str, list[dict[str, Any]]] = {"baseline": [], "hotline": []}
+            order = ["baseline", "hotline"]
+            if (generator == "wrk" and concurrency == TARGET_CONCURRENCY
+                    and "floor" in run.servers):
+                order.append("floor")
+            raw: dict[str, list[dict[str, Any]]] = {name: [] for name in order}
             for i in range(plan.rounds):
                 for name in (order if i % 2 == 0 else order[::-1]):
                     raw[name].append(throughput(run, name, generator=generator,
                                                 seconds=seconds, concurrency=concurrency,
                                                 meter=meter[name]))
-            ratios = [h["throughput"] / b["throughput"]
-                      for h, b in zip(raw["hotline"], raw["baseline"], strict=True)]
             for name in order:
                 result = summarize(merge(raw[name]))
                 result["server"] = name
-                if name == "hotline":
+                ratios = []
+                if name != "baseline":
+                    ratios = [x["throughput"] / b["throughput"]
+                              for x, b in zip(raw[name], raw["baseline"], strict=True)]
                     result["round_ratios"] = ratios
                 rows.append(result)
                 cpu = result.get("cpu", {})
@@ -202,7 +206,7 @@ def closed_loop(run: Run, *, generator: str, levels: tuple[int, ...], key: str) 
                     f"{cpu.get('generator', 0) / max(cpu.get('server', 0), 1e-9):4.0%} of the "
                     "server's"
                     + (f"  ratio by round {', '.join(f'{x:.2f}' for x in ratios)}"
-                       if name == "hotline" else ""))
+                       if ratios else ""))
     run.results[key] = rows
 
 

@@ -95,6 +95,32 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     return found
 
 
+def floor_note(closed: dict[tuple[str, int], dict[str, Any]]) -> str:
+    """Say what the floor measured, and what it leaves of the throughput target."""
+    f, b, h = (closed.get((name, TARGET_CONCURRENCY)) for name in ("floor", "baseline",
+                                                                  "hotline"))
+    if not (f and b):
+        return ""
+    floor = f["throughput"] / b["throughput"]
+    text = (f"\nThe **floor** (`bench/floor.py`) is the baseline's fixed reply behind the "
+            "hotline's own signature check, plus what every message must do to a sender's "
+            "conversation kept in Redis: lock and load it in one round trip, seal and save "
+            "it in another; no dialogue, no SQL. At concurrency "
+            f"{TARGET_CONCURRENCY} it reached **{floor:.3f} × the baseline**")
+    if h:
+        text += (f"; the hotline reached {h['throughput'] / f['throughput']:.2f} × the "
+                 "floor")
+    if floor < 1:
+        # the share of the baseline's time a message may take beyond the floor
+        left = 1 / TARGET_RATIO - 1 / floor
+        text += (f". At the target ({TARGET_RATIO} × the baseline) a message may take "
+                 f"{1 / TARGET_RATIO:.2f} × the baseline's time; the floor takes "
+                 f"{1 / floor:.2f} ×, which leaves "
+                 + (f"{left:.2f} × for everything the hotline does beyond it."
+                    if left > 0 else "nothing for what the hotline does beyond it."))
+    return text + "\n"
+
+
 def write_results(r: dict[str, Any], out: Path, started: datetime) -> Written:
     """Write the markdown, PNG and JSON of a run; return the markdown path and a table."""
     out.mkdir(parents=True, exist_ok=True)
@@ -121,6 +147,12 @@ def table(r: dict[str, Any]) -> str:
         if b and h:
             lines.append(f"{c:>11}  {b['throughput']:>14.0f}  {h['throughput']:>13.0f}  "
                          f"{h['throughput'] / b['throughput']:>5.2f}  {h['p99']:>14.1f}")
+    f, b = closed.get(("floor", TARGET_CONCURRENCY)), closed.get(("baseline",
+                                                                TARGET_CONCURRENCY))
+    if f and b:
+        lines.append(f"floor (sessions only) at concurrency {TARGET_CONCURRENCY}: "
+                     f"{f['throughput']:.0f} msg/s, {f['throughput'] / b['throughput']:.2f} "
+                     "x the baseline")
     return "\n".join(lines)
 
 
@@ -164,20 +196,20 @@ def markdown(r: dict[str, Any], started: datetime, png: str | None) -> str:
       "per server and concurrency (a round also ends when its workers have said "
       "everything), alternating which server goes first; figures pool the rounds. "
       "Latency in ms.\n")
-    w("| concurrency | server | msg/s | p50 | p95 | p99 | errors | hotline / baseline "
-      "(by round) |")
+    w("| concurrency | server | msg/s | p50 | p95 | p99 | errors | / baseline (by round) |")
     w("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     closed = {(row["server"], row["concurrency"]): row for row in r.get("closed", [])}
     for row in sorted(r.get("closed", []), key=lambda x: (x["concurrency"], x["server"])):
         other = closed.get(("baseline", row["concurrency"]))
         ratio = ""
-        if row["server"] == "hotline" and other:
+        if row["server"] != "baseline" and other:
             ratio = f"{row['throughput'] / other['throughput']:.2f}"
             if row.get("round_ratios"):
                 ratio += f" ({', '.join(f'{x:.2f}' for x in row['round_ratios'])})"
         w(f"| {row['concurrency']} | {row['server']} | {row['throughput']:.0f} | "
           f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | "
           f"{_errors(row)} | {ratio} |")
+    w(floor_note(closed))
     if "saturation" in r:
         w(f"\nThe hotline's saturation (its best throughput above): "
           f"**{r['saturation']:.0f} msg/s**.\n")

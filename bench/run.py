@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         run.markers = wrk.busy_markers(run.var / "locales", _languages(run))
         costs.measure(run)
         sink = Sink()
-        hotline = baseline = None
+        hotline = baseline = floor = None
         try:
             say(f"servers: gunicorn {plan.gunicorn}")
             options = shlex.split(plan.gunicorn)
@@ -355,7 +355,9 @@ def main(argv: list[str] | None = None) -> int:
                                        run.env(alert_webhook_url=sink.url), run.var, options)
             baseline = servers.gunicorn("baseline", "bench.baseline:create_app()",
                                         run.env(), run.var, options)
-            run.servers = {"hotline": hotline, "baseline": baseline}
+            floor = servers.gunicorn("floor", "bench.floor:create_app()", run.env(), run.var,
+                                     options)
+            run.servers = {"hotline": hotline, "baseline": baseline, "floor": floor}
             with meters(run) as meter:
                 for name in run.servers:
                     throughput(run, name, generator=plan.generator, concurrency=16,
@@ -367,12 +369,13 @@ def main(argv: list[str] | None = None) -> int:
                 closed_loop(run, generator="python", levels=(TARGET_CONCURRENCY,),
                             key="closed_old")
             say(f"latency: fixed offered rates ({plan.latency_generator})")
+            floor.stop()
             open_loop(run)
             baseline.stop()
             say("alerts: a real worker, a local webhook sink")
             alert_latency(run, hotline, sink)
         finally:
-            for started in (baseline, hotline):
+            for started in (floor, baseline, hotline):
                 if started is not None:
                     started.stop()
             sink.close()
