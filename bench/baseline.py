@@ -1,4 +1,4 @@
-"""The cost floor: a minimal Flask app that verifies Twilio's signature and answers a
+"""The baseline: a minimal Flask app that verifies Twilio's signature and answers a
 fixed TwiML reply. ``gunicorn 'bench.baseline:create_app()'``, under the same settings
 as the hotline, so the ratio between them is what the hotline itself costs.
 """
