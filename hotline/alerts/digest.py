@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime
 
 from rq.job import Job
 
-from hotline.alerts import routing
-from hotline.alerts import texts as alerts
+from hotline.alerts import digest_texts, routing
 from hotline.alerts.wiring import DIGEST_JOB, FAILURE_TTL, Wiring, need
 from hotline.store.deliveries import Delivery, Purpose, Status, Transport, chain_of
 from hotline.store.organizers import Role
@@ -63,6 +62,6 @@ class Digests:
 def send(wiring: Wiring, row: Delivery, now: datetime) -> str:
     """Write the digest a delivery stands for (its day is in the chain) and e-mail it."""
     day = date.fromisoformat(row.chain.split(":", 1)[0].removeprefix("d"))
-    subject, body = alerts.digest(wiring.catalogs, list(wiring.assignments.not_closed()), day,
-                                  now)
+    subject, body = digest_texts.digest(wiring.catalogs,
+                                        list(wiring.assignments.not_closed()), day, now)
     return wiring.senders.email.send(need(row.recipient), subject, body)

@@ -1,4 +1,5 @@
-"""The words organizers read: alerts, answers to their commands, e-mails, the digest.
+"""The words organizers read: alerts, answers to their commands, e-mails (the daily
+digest's are in ``digest_texts``).
 
 Pure: case facts in, text out. Words are gettext msgids in the same catalogs as the
 bot's, rendered in the organizer's language (English until staff translate them).
@@ -13,16 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from babel import Locale, UnknownLocaleError
 
 from hotline.alerts.urgency import Reason
+from hotline.crypto import UNREADABLE as MARKER
 from hotline.dialogue import flow, messages
 from hotline.dialogue.replies import Joined, Msg, Param, Reply
 from hotline.dialogue.text import N_
-from hotline.store.assignments import OpenCase
 from hotline.store.cases import CaseView
 from hotline.words.segments import measure
 
@@ -98,6 +98,10 @@ REPORT_SUMMARY = N_("Business: {employer}. Place: {location}. When: {when}. "
                     "Still working there: {still}.")
 # TRANSLATORS: the worker's own words, in the answer to an organizer's OK.
 STORY = N_("Their words: {story}")
+# TRANSLATORS: in place of a field of the report (a name, a number, a business, a place,
+# the worker's words) that cannot be read: the key it was encrypted with was removed from
+# the HOTLINE_ENCRYPTION_KEYS setting. Keep the setting's name as it is.
+UNREADABLE = N_("[unreadable: its key is not in HOTLINE_ENCRYPTION_KEYS]")
 # TRANSLATORS: the story did not fit in the SMS.
 STORY_CUT = N_("(continued in the e-mail)")
 PHOTOS = N_("Photos: {count} (links in the e-mail)")
@@ -153,15 +157,6 @@ ALERT_EMAIL_FOOTER = N_("To take it, text OK {ref} to the hotline number from yo
                         "registered phone.")
 # TRANSLATORS: e-mail subject of the full report sent to who took a case.
 REPORT_SUBJECT = N_("Case {ref}: full report")
-# TRANSLATORS: e-mail subject of the daily digest.
-DIGEST_SUBJECT = N_("Hotline digest {date} - open cases: {count}")
-DIGEST_UNCLAIMED = N_("Not taken yet ({count}):")
-DIGEST_CLAIMED = N_("Taken, not closed ({count}):")
-DIGEST_NONE = N_("No open cases.")
-DIGEST_ESCALATED = N_("escalated")
-DIGEST_URGENT = N_("URGENT")
-# TRANSLATORS: digest line: who has the case.
-DIGEST_WITH = N_("with {name}")
 
 
 
@@ -191,7 +186,8 @@ class Facts:
            reasons: Sequence[str] = ()) -> Facts:
         """Take from a decrypted case only what an alert may carry."""
         return cls(ref=case.ref, kind=case.kind, locale=case.locale, industry=case.industry,
-                   issues=case.issues, area=area_of(plain(case.location)), urgent=urgent,
+                   issues=case.issues, area=area_of(plain(_readable(case.location))),
+                   urgent=urgent,
                    reasons=tuple(reasons))
 
 
@@ -199,6 +195,19 @@ def plain(text: str | None) -> str | None:
     """Drop the bidirectional controls from a worker's words (they never carry meaning
     an organizer needs, and could make the text around them read backwards)."""
     return _BIDI.sub("", text) if text else text
+
+
+def _readable(text: str | None) -> str | None:
+    """Leave out a field whose key is gone (an alert then says nothing of it)."""
+    return None if text == MARKER else text
+
+
+def _field(text: str | None, missing: Param) -> Param:
+    """A field of the report as the organizer reads it: the worker's words, the words
+    for one whose key is gone (in the organizer's language), or ``missing``."""
+    if text == MARKER:
+        return Msg(UNREADABLE)
+    return text or missing
 
 
 def _as_typed(case: CaseView) -> CaseView:
@@ -345,8 +354,9 @@ def _contact(r: Renderer, case: CaseView, locale: str) -> str:
     if case.contact_method == "none" or not case.contact:
         return r.render(Reply(NO_CONTACT), locale)
     method = flow.label_of(flow.CONTACT_METHODS, case.contact_method)
-    return r.render(Reply(CONTACT, {"name": case.name or Msg(NOT_GIVEN),
-                                    "method": Msg(method), "number": case.contact}), locale)
+    return r.render(Reply(CONTACT, {"name": _field(case.name, Msg(NOT_GIVEN)),
+                                    "method": Msg(method),
+                                    "number": _field(case.contact, "")}), locale)
 
 
 def _report_lines(r: Renderer, case: CaseView, locale: str, *,
@@ -365,9 +375,11 @@ def _report_lines(r: Renderer, case: CaseView, locale: str, *,
         still = Msg(flow.label_of(flow.YES_NO_STILL, "yes" if case.still_working else "no"))
     when: Param = Msg(flow.label_of(flow.WHEN, case.happened)) if case.happened else not_given
     lines.append(r.render(Reply(REPORT_SUMMARY, {
-        "employer": case.employer or not_given, "location": case.location or not_given,
-        "when": when, "still": still}), locale))
-    if case.details:
+        "employer": _field(case.employer, not_given),
+        "location": _field(case.location, not_given), "when": when, "still": still}), locale))
+    if case.details == MARKER:
+        lines.append(r.render(Reply(STORY, {"story": Msg(UNREADABLE)}), locale))
+    elif case.details:
         story = case.details
         if len(story) > CLAIM_STORY_CHARS:
             story = story[:CLAIM_STORY_CHARS].rstrip() + "... "
@@ -393,50 +405,3 @@ def worker_taken(r: Renderer, ref: str, locale: str, *, sms: bool) -> str | None
     if locale != "en" and r.translate(locale, None, messages.CASE_TAKEN) == messages.CASE_TAKEN:
         return None
     return r.render(Reply(messages.CASE_TAKEN, {"ref": ref}), locale, fold_accents=sms)
-
-
-def digest(r: Renderer, cases: Sequence[OpenCase], day: date, now: datetime,
-           locale: str = "en") -> tuple[str, str]:
-    """Return (subject, body) of the daily list of cases not closed."""
-    unclaimed = [c for c in cases if c.claimed_name is None]
-    claimed_ = [c for c in cases if c.claimed_name is not None]
-    subject = r.render(Reply(DIGEST_SUBJECT, {"date": day.isoformat(),
-                                              "count": len(cases)}), locale)
-    if not cases:
-        return subject, r.render(Reply(DIGEST_NONE), locale) + "\n"
-    parts = []
-    for title, group in ((DIGEST_UNCLAIMED, unclaimed), (DIGEST_CLAIMED, claimed_)):
-        if not group:
-            continue
-        lines = [r.render(Reply(title, {"count": len(group)}), locale)]
-        lines += [_digest_line(r, c, now, locale) for c in group]
-        parts.append("\n".join(lines))
-    return subject, "\n\n".join(parts) + "\n"
-
-
-def _digest_line(r: Renderer, case: OpenCase, now: datetime, locale: str) -> str:
-    marks = []
-    if case.urgent:
-        marks.append(r.render(Reply(DIGEST_URGENT), locale))
-    if case.level and case.claimed_name is None:
-        marks.append(r.render(Reply(DIGEST_ESCALATED), locale))
-    kind = r.render(Reply(KINDS.get(case.kind, REPORT)), locale)
-    fields = [case.ref, _age(now - case.created_at), *marks, kind,
-              language_name(case.locale, locale)]
-    if case.industry:
-        fields.append(r.render(Reply(flow.label_of(flow.INDUSTRIES, case.industry)), locale))
-    if case.issues:
-        fields.append(r.render(Reply("{x}", {"x": Joined(tuple(
-            Msg(flow.label_of(flow.ISSUE_TYPES, i)) for i in case.issues), "; ")}), locale))
-    if case.claimed_name:
-        fields.append(r.render(Reply(DIGEST_WITH, {"name": case.claimed_name}), locale))
-    return "  ".join(fields)
-
-
-def _age(delta: timedelta) -> str:
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days}d {hours}h"
-    return f"{hours}h {minutes:02d}m"

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from hotline.alerts import digest, notices
 from hotline.alerts import texts as alerts
+from hotline.alerts.digest_texts import DIGEST_URGENT
 from hotline.alerts.wiring import Wiring, need
 from hotline.conversations import words as talk_words
 from hotline.outbound import WindowClosed
@@ -133,7 +134,7 @@ class Writer:
     def _summary(self, facts: alerts.Facts) -> str:
         """One line for the WhatsApp template's second variable."""
         r = self.w.catalogs
-        parts = [alerts.simple(r, alerts.DIGEST_URGENT, "en")] if facts.urgent else []
+        parts = [alerts.simple(r, DIGEST_URGENT, "en")] if facts.urgent else []
         parts.append(alerts.language_name(facts.locale, "en"))
         if facts.industry:
             parts.append(facts.industry.replace("_", " "))

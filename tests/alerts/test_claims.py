@@ -301,6 +301,31 @@ def test_a_case_whose_key_was_removed_is_still_taken_and_shown_as_unreadable(
     assert twilio_api.to(WORKER) == []  # the worker's number is unreadable: nobody texted
 
 
+
+def test_a_korean_organizer_reads_an_unreadable_case_in_korean(
+        client, service: Service, jobs: Jobs, team: dict[str, Any],  # type: ignore[no-untyped-def]
+        twilio_api: TwilioApi) -> None:
+    from hotline.crypto import UNREADABLE, Crypto, new_key
+    from hotline.store.cases import CaseStore
+
+    service.dispatcher.organizers.add(Changes(name="Jun Park", phone="213 555 0106",
+                                              languages="ko,en", role="coordinator"))
+    gone = CaseStore(service.cases.engine, Crypto(service.settings.secret_key, new_key()))
+    case_id, ref = gone.file(FileCase(
+        kind=CaseKind.REPORT, locale="ko", channel="sms", sender=WORKER,
+        contact_method="text", contact_number=WORKER, industry="restaurant", name="Min",
+        employer="Assi Market", location="Olympic & Vermont", issues=("unpaid",),
+        details=("월급을 못 받았어요",)))
+    service.dispatcher.alert(case_id, now=NOW)
+    jobs.run()
+    alerts = [m["Body"] for m in twilio_api.accepted]
+    assert alerts and not any("[unreadable" in body for body in alerts)  # no place given
+    (reply,) = Phone(client, "+12135550106").send(f"확인 {ref}")
+    korean = "[읽을 수 없음: 암호화 키가 HOTLINE_ENCRYPTION_KEYS에 없습니다]"
+    assert reply.count(korean) == 5  # name, number, business, place, the worker's words
+    assert UNREADABLE not in reply and "월급" not in reply
+
+
 # -- only the right organizer (issue 12 §8) --------------------------------------------
 
 CORA = "+12135550104"

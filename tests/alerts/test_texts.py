@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from hotline.alerts import texts as alerts
 from hotline.dialogue import flow
-from hotline.store.assignments import OpenCase
 from hotline.store.cases import CaseView
 from hotline.words.catalogs import Catalogs
 from hotline.words.segments import measure
@@ -128,28 +127,6 @@ def test_a_long_story_is_cut_in_the_sms_and_whole_in_the_e_mail(catalogs: Catalo
 def test_the_worker_is_told_in_their_language(catalogs: Catalogs) -> None:
     english = alerts.worker_taken(catalogs, "4821", "en", sms=True)
     assert english == "Good news: an organizer has your case 4821 and will contact you soon."
-
-
-def test_the_digest_lists_cases_not_taken_and_taken_but_open(catalogs: Catalogs) -> None:
-    cases = [
-        OpenCase("1111", "report", NOW - timedelta(hours=26), "ko", "restaurant", ("unpaid",),
-                 urgent=True, level=1, claimed_name=None),
-        OpenCase("2222", "callback", NOW - timedelta(minutes=45), "es", None, (), urgent=False,
-                 level=0, claimed_name=None),
-        OpenCase("3333", "report", NOW - timedelta(hours=3), "en", "garment", ("tips",),
-                 urgent=False, level=0, claimed_name="Ana Kim"),
-    ]
-    subject, body = alerts.digest(catalogs, cases, date(2026, 11, 25), NOW)
-    assert subject == "Hotline digest 2026-11-25 - open cases: 3"
-    unclaimed, claimed = body.strip().split("\n\n")
-    assert unclaimed.splitlines()[0] == "Not taken yet (2):"
-    assert ("1111  1d 2h  URGENT  escalated  Report  Korean  Restaurant  "
-            "Not paid or paid late") in unclaimed
-    assert "2222  0h 45m  Callback request  Spanish" in unclaimed
-    assert claimed.splitlines() == ["Taken, not closed (1):",
-                                    "3333  3h 00m  Report  English  Garment  Tips taken  "
-                                    "with Ana Kim"]
-    assert alerts.digest(catalogs, [], date(2026, 11, 25), NOW)[1] == "No open cases.\n"
 
 
 def test_organizers_get_english_until_their_language_has_the_alert_words(

@@ -17,7 +17,7 @@ from typing import Any
 from babel.support import NullTranslations, Translations
 from flask import Flask, g, request
 
-from hotline.dialogue.keywords import NAME_CONTEXT
+from hotline.dialogue.keywords import LANGUAGE_NAME, NAME_CONTEXT
 
 #: The console's gettext domain.
 DOMAIN = "console"
@@ -69,9 +69,12 @@ class ConsoleWords:
         path = self.locales_dir / locale / "LC_MESSAGES" / "messages.mo"
         try:
             with path.open("rb") as fh:
-                named = Translations(fh, domain="messages").pgettext(NAME_CONTEXT, "English")
+                # the msgid by its name: written out here, the extractor would take it as
+                # a new message without its context
+                catalog = Translations(fh, domain="messages")
+                named = catalog.pgettext(NAME_CONTEXT, LANGUAGE_NAME)
         except OSError:
-            named = "English" if locale == SOURCE else locale
+            named = LANGUAGE_NAME if locale == SOURCE else locale
         return str(named)
 
     def gettext(self, locale: str, msgid: str, **params: Any) -> str:
