@@ -41,8 +41,43 @@ class Raw:
     length: bool = True
 
 
-class _Server:
-    """An HTTP server on a free local port, serving from a thread."""
+class Serving:
+    """Serve a request handler class on a free local port from a thread (``backlog``:
+    connections the kernel may queue, for servers under load)."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1",
+                 backlog: int = 5) -> None:
+        self.httpd = ThreadingHTTPServer((host, 0), handler, bind_and_activate=False)
+        self.httpd.request_queue_size = backlog
+        self.httpd.daemon_threads = True
+        try:
+            self.httpd.server_bind()
+            self.httpd.server_activate()
+        except OSError:
+            self.httpd.server_close()
+            raise
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
+                                       daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+class _Server(Serving):
+    """A JSON API on a free local port: ``handle`` answers POSTs, ``get`` GETs, ``remove``
+    DELETEs, each with (status, body)."""
 
     def __init__(self, handle: Any, get: Any = None, remove: Any = None,
                  host: str = "127.0.0.1") -> None:
@@ -90,21 +125,7 @@ class _Server:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
-                                       daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
+        super().__init__(Handler, host)
 
 
 @dataclass

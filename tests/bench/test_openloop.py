@@ -15,12 +15,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
+from fakes import Serving
 
 from bench import conversations, openloop
 from bench.conversations import Kind
@@ -43,7 +44,7 @@ class Answer:
         self.text, self.status, self.hold, self.truncate = text, status, hold, truncate
 
 
-class Hotline:
+class Hotline(Serving):
     """A threaded HTTP server answering TwiML, one request a connection (as gunicorn's
     sync worker does), recording per sender the order its messages came in and whether
     one came while another of the same sender was in flight."""
@@ -94,23 +95,7 @@ class Hotline:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        class Server(ThreadingHTTPServer):
-            request_queue_size = 128
-            daemon_threads = True
-
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
-                                       daemon=True)
-        self.thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self.httpd.server_address[1])
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
+        super().__init__(Handler, backlog=128)
 
 
 @contextlib.contextmanager

@@ -10,12 +10,13 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
+from fakes import Serving
 
 from bench import conversations, wrk
 from bench.conversations import Kind
@@ -189,7 +190,7 @@ def test_without_wrk_and_without_root_the_message_says_how_to_install_it() -> No
 # -- wrk itself, against a local server that checks the order ---------------------------
 
 
-class Recorder:
+class Recorder(Serving):
     """A keep-alive HTTP server that answers like the hotline and records, per sender,
     the order its messages came in and whether one came while another was in flight.
 
@@ -243,20 +244,7 @@ class Recorder:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
-                                       daemon=True)
-        self.thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self.httpd.server_address[1])
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
+        super().__init__(Handler)
 
 
 @pytest.fixture

@@ -67,18 +67,31 @@ def test_a_spanish_coordinator_exports_unreadable_fields_in_spanish(
     assert case["contact"] == ES and case["industry"] == "restaurant"
 
 
-def test_a_note_whose_key_is_gone_reads_in_korean_on_the_timeline(
-        console_app: Any, person: Any) -> None:
-    jun = organizer(console_app, "Jun Park", "213 555 0106", role="coordinator",
-                    languages="ko,en")
-    case_id, ref = file_case(console_app)
-    service = console_app.extensions["hotline"]
-    gone = NoteStore(service.cases.engine, Crypto(service.settings.secret_key, new_key()))
-    gone.add(case_id, jun.id, jun.name, "Called Min: paid cash")
+def a_case_of_jun(app: Any) -> tuple[Any, int, str, Crypto]:
+    """Jun, a coordinator who reads Korean; a case; and the crypto of a key this
+    deployment no longer has (what was written under it cannot be read)."""
+    jun = organizer(app, "Jun Park", "213 555 0106", role="coordinator", languages="ko,en")
+    case_id, ref = file_case(app)
+    gone = Crypto(app.extensions["hotline"].settings.secret_key, new_key())
+    return jun, case_id, ref, gone
+
+
+def jun_reads_it_in_korean(person: Any, jun: Any, ref: str) -> str:
+    """Open the case as Jun (never a 500); return the page, which says "unreadable" in
+    Korean and never shows the code's marker."""
     me = person()
     me.sign_in(jun)
-    assert me.get(f"/console/cases/{ref}").status_code == 200  # not a 500
-    assert KO in me.page and "Called Min" not in me.page and UNREADABLE not in me.page
+    assert me.get(f"/console/cases/{ref}").status_code == 200
+    assert KO in me.page and UNREADABLE not in me.page
+    return str(me.page)
+
+
+def test_a_note_whose_key_is_gone_reads_in_korean_on_the_timeline(
+        console_app: Any, person: Any) -> None:
+    jun, case_id, ref, gone = a_case_of_jun(console_app)
+    NoteStore(console_app.extensions["hotline"].cases.engine, gone).add(
+        case_id, jun.id, jun.name, "Called Min: paid cash")
+    assert "Called Min" not in jun_reads_it_in_korean(person, jun, ref)
 
 
 def test_a_message_to_the_worker_whose_key_is_gone_reads_in_korean_on_the_timeline(
@@ -87,15 +100,9 @@ def test_a_message_to_the_worker_whose_key_is_gone_reads_in_korean_on_the_timeli
 
     from hotline.store.messages import Draft, MessageStore
 
-    jun = organizer(console_app, "Jun Park", "213 555 0106", role="coordinator",
-                    languages="ko,en")
-    case_id, ref = file_case(console_app)
-    service = console_app.extensions["hotline"]
-    gone = MessageStore(service.cases.engine, Crypto(service.settings.secret_key, new_key()))
-    gone.add(Draft(key="gone-key-message", purpose="notice", sender=WORKER, recipient=WORKER,
-                   channel="sms", body="상담원이 사건을 맡았어요", locale="ko",
-                   case_id=case_id), datetime.now(UTC))
-    me = person()
-    me.sign_in(jun)
-    assert me.get(f"/console/cases/{ref}").status_code == 200  # not a 500
-    assert KO in me.page and UNREADABLE not in me.page  # its words, said in Korean
+    jun, case_id, ref, gone = a_case_of_jun(console_app)
+    words = "상담원이 사건을 맡았어요"
+    MessageStore(console_app.extensions["hotline"].cases.engine, gone).add(Draft(
+        key="gone-key-message", purpose="notice", sender=WORKER, recipient=WORKER,
+        channel="sms", body=words, locale="ko", case_id=case_id), datetime.now(UTC))
+    assert words not in jun_reads_it_in_korean(person, jun, ref)
